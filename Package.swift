@@ -1,0 +1,54 @@
+// swift-tools-version:5.9
+import PackageDescription
+import Foundation
+
+// The decoder fuzz target links only under `-sanitize=fuzzer` (it has no main);
+// Tests/DecoderFuzzer/run.sh sets CBAM_FUZZ=1 to include it.
+let fuzzing = ProcessInfo.processInfo.environment["CBAM_FUZZ"] != nil
+
+// Release builds are the ones we measure; whole-module optimisation and no
+// exclusivity checks keep the fused kernels' inner loops tight.
+let fastSwift: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+var targets: [Target] = [
+    // C libraries, each behind a system-library target.
+    .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(name: "CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
+    .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+
+    // Whole decodes in C, each inside its own setjmp, so no longjmp crosses Swift.
+    .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+    // Images: decode, encode, geometry, colour, tensor conversion. No C types leak.
+    .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: fastSwift),
+    // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
+    .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
+    // Tensors, fused kernels, layers, models, optimisers, model files, training.
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs"], swiftSettings: fastSwift),
+    // The command-line tool: one file per subcommand.
+    .executableTarget(
+        name: "cbam",
+        dependencies: ["CBAMKit", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        swiftSettings: fastSwift),
+
+    .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit"], resources: [.copy("Fixtures")]),
+]
+
+if fuzzing {
+    targets.append(.executableTarget(name: "DecoderFuzzer", dependencies: ["ImageCodecs"], path: "Tests/DecoderFuzzer"))
+}
+
+let package = Package(
+    name: "cbam",
+    products: [
+        .executable(name: "cbam", targets: ["cbam"]),
+        .library(name: "CBAMKit", targets: ["CBAMKit"]),
+        .library(name: "ImageCodecs", targets: ["ImageCodecs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,1 @@
+#include "cbam_image_codecs.h"

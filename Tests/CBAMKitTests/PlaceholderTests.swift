@@ -1,0 +1,3 @@
+import XCTest
+import CBAMKit
+final class PlaceholderKitTests: XCTestCase { func testNothingYet() {} }

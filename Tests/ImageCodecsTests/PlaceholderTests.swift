@@ -1,0 +1,3 @@
+import XCTest
+import ImageCodecs
+final class PlaceholderImageTests: XCTestCase { func testNothingYet() {} }

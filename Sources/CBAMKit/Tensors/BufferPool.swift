@@ -1,0 +1,34 @@
+import Foundation
+
+/// Recycles tensor memory by size. Fresh pages cost a page fault on first touch
+/// (about 2 GB/s here), so a training step that frees and re-allocates the same
+/// sizes every step should get the same, already touched, buffers back.
+final class BufferPool: @unchecked Sendable {
+    static let shared = BufferPool()
+
+    private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    private let lock = NSLock()
+
+    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        lock.lock()
+        let reused = free[count]?.popLast()
+        lock.unlock()
+        if let reused { return reused }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+        lock.lock()
+        free[count, default: []].append(pointer)
+        lock.unlock()
+    }
+
+    /// Returns every idle buffer to the system (for long-lived processes that change shapes).
+    func trim() {
+        lock.lock()
+        for pointers in free.values { pointers.forEach { $0.deallocate() } }
+        free.removeAll()
+        lock.unlock()
+    }
+}

@@ -1,0 +1,113 @@
+import OneDNN
+
+/// The end of every residual block, fused into one pass over a blocked activation:
+///
+///     out = relu?(x ⊙ channelScale ⊙ spatialScale + shortcut)
+///
+/// channelScale is [N, C] (SE's s, CBAM's Mc), spatialScale is [N, H·W] (CBAM's Ms);
+/// each is optional, and so is the shortcut, so the same kernel is the plain
+/// residual add, a broadcast multiply, and the SE and CBAM outputs.
+enum GatedResidual {
+    static func forward(_ x: Tensor, channelScale: Tensor? = nil, spatialScale: Tensor? = nil,
+                        shortcut: Tensor? = nil, relu: Bool) -> Tensor {
+        precondition(x.layout == .blocked && (shortcut?.shape ?? x.shape) == x.shape)
+        let out = Tensor(shape: x.shape, layout: .blocked)
+        let (c, hw, blocks) = (x.channels, x.spatial, x.channelBlocks)
+        Parallel.forEach(x.batch * blocks, minimumPerThread: 2) { row in
+            let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
+            let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
+            let start = row * hw * 16
+            for p in 0..<hw {
+                let i = start + p * 16
+                var v = x.data.vector(at: i) * s
+                if let spatialScale { v *= spatialScale.data[image * hw + p] }
+                if let shortcut { v += shortcut.data.vector(at: i) }
+                out.data.setVector(relu ? v.relu() : v, at: i)
+            }
+        }
+        return out
+    }
+
+    /// The gradient entering the gated product, g = dy where out > 0 (all of dy without
+    /// the ReLU); it is also the shortcut's gradient.
+    static func maskedGradient(_ dy: Tensor, output: Tensor?) -> Tensor {
+        guard let output else { return dy }
+        return Elementwise.reluBackward(dy, output: output)
+    }
+
+    /// Σ over pixels of dgated·x per (image, channel), as [N, C]: the gradient of a
+    /// channel scale. dgated = g ⊙ spatialScale + `extra` (the gradient that CBAM's
+    /// channel pooling adds to x ⊙ Mc), computed on the fly.
+    static func channelScaleGradient(_ g: Tensor, _ x: Tensor, spatialScale: Tensor?, extra: ChannelPoolGradient?) -> Tensor {
+        let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
+        let result = Tensor(shape: [n, c])
+        Parallel.forEach(n * blocks, minimumPerThread: 2) { row in
+            let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
+            let start = row * hw * 16
+            var sum = Vector()
+            for p in 0..<hw {
+                let i = start + p * 16
+                sum += gatedGradient(g, i, image, block, p, spatialScale, extra) * x.data.vector(at: i)
+            }
+            for lane in 0..<min(16, c - block * 16) { result.data[image * c + block * 16 + lane] = sum[lane] }
+        }
+        return result
+    }
+
+    /// Σ over channels of g·x·channelScale per (image, pixel), as [N, H·W]: the
+    /// gradient of a spatial scale.
+    static func spatialScaleGradient(_ g: Tensor, _ x: Tensor, channelScale: Tensor?) -> Tensor {
+        let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
+        let result = Tensor.zeros([n, hw])
+        Parallel.forEach(n, minimumPerThread: 1) { image in
+            let sums = result.data + image * hw
+            for block in 0..<blocks {
+                let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
+                let start = (image * blocks + block) * hw * 16
+                for p in 0..<hw {
+                    let i = start + p * 16
+                    sums[p] += (g.data.vector(at: i) * x.data.vector(at: i) * s).sum()
+                }
+            }
+        }
+        return result
+    }
+
+    /// ∂x = dgated ⊙ channelScale + averageGradient/(H·W) + the maximum-pool
+    /// gradient at each channel's maximum: everything that reaches x in a block.
+    static func inputGradient(_ g: Tensor, channelScale: Tensor?, spatialScale: Tensor?, extra: ChannelPoolGradient?,
+                              average: Tensor?, maximum: Tensor?, argmax: [Int32]) -> Tensor {
+        let dx = Tensor(shape: g.shape, layout: .blocked)
+        let (c, hw, blocks) = (g.channels, g.spatial, g.channelBlocks)
+        Parallel.forEach(g.batch * blocks, minimumPerThread: 2) { row in
+            let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
+            let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
+            var spread = Vector()
+            if let average {
+                for lane in 0..<min(16, c - block * 16) { spread[lane] = average.data[image * c + block * 16 + lane] / Float(hw) }
+            }
+            let start = row * hw * 16
+            for p in 0..<hw {
+                let i = start + p * 16
+                dx.data.setVector(gatedGradient(g, i, image, block, p, spatialScale, extra) * s + spread, at: i)
+            }
+            if let maximum { Pooling.scatterMaximum(maximum, argmax, into: dx, image: image, block: block) }
+        }
+        return dx
+    }
+
+    @inline(__always)
+    private static func gatedGradient(_ g: Tensor, _ i: Int, _ image: Int, _ block: Int, _ p: Int,
+                                      _ spatialScale: Tensor?, _ extra: ChannelPoolGradient?) -> Vector {
+        var d = g.data.vector(at: i)
+        if let spatialScale { d *= spatialScale.data[image * g.spatial + p] }
+        if let extra { d += Pooling.overChannelsGradient(extra.pooled, extra.argmax, image: image, block: block, pixel: p, channels: g.channels) }
+        return d
+    }
+}
+
+/// The gradient of `Pooling.overChannels`' output, with where its maxima were.
+struct ChannelPoolGradient {
+    let pooled: Tensor
+    let argmax: [Int32]
+}

@@ -1,0 +1,73 @@
+import OneDNN
+
+/// 2-D convolution (square kernel) on oneDNN. Weights are OIHW as in PyTorch;
+/// the output is blocked unless asked otherwise.
+public final class Conv2d: Module {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let inputChannels, outputChannels, kernel, stride, padding: Int
+    public let outputLayout: Layout
+
+    private var primitives: [PrimitiveKey: Convolution] = [:]
+    private var input: Tensor?
+    private var lastPrimitive: Convolution?
+
+    private struct PrimitiveKey: Hashable {
+        let geometry: Convolution.Geometry
+        let training: Bool
+    }
+
+    /// Kaiming-normal weights (fan_out, ReLU gain), zero bias: DESIGN.md's initialisation.
+    public init(_ inputChannels: Int, _ outputChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool = false, outputLayout: Layout = .blocked, generator: inout RandomGenerator) {
+        self.inputChannels = inputChannels; self.outputChannels = outputChannels
+        self.kernel = kernel; self.stride = stride; self.padding = padding
+        self.outputLayout = outputLayout
+        let std = (2 / Float(outputChannels * kernel * kernel)).squareRoot()
+        let count = outputChannels * inputChannels * kernel * kernel
+        weight = Parameter(Tensor(shape: [outputChannels, inputChannels, kernel, kernel],
+                                  values: (0..<count).map { _ in std * generator.nextNormal() }))
+        self.bias = bias ? Parameter(Tensor.zeros([outputChannels])) : nil
+    }
+
+    public var parameters: [(key: String, parameter: Parameter)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    public func outputShape(for input: [Int]) -> [Int] {
+        [input[0], outputChannels, (input[2] + 2 * padding - kernel) / stride + 1, (input[3] + 2 * padding - kernel) / stride + 1]
+    }
+
+    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
+        precondition(x.shape.count == 4 && x.channels == inputChannels,
+                     "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
+        let geometry = Convolution.Geometry(
+            batch: x.batch, inputChannels: inputChannels, outputChannels: outputChannels, height: x.height, width: x.width,
+            kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
+            inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
+        let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
+        let primitive = primitives[key] ?? {
+            let p = Convolution(geometry, training: key.training)
+            primitives[key] = p
+            return p
+        }()
+        let y = Tensor(shape: outputShape(for: x.shape), layout: outputLayout)
+        primitive.forward(input: x.data, weights: weight.value.data, bias: bias?.value.data, output: y.data)
+        input = mode.keepsActivations ? x : nil
+        lastPrimitive = primitive
+        return y
+    }
+
+    /// Fills the parameter gradients and returns ∂L/∂input (nil when not asked for:
+    /// the network's first layer has no use for it).
+    @discardableResult
+    public func backward(_ dy: Tensor, inputGradient: Bool = true) -> Tensor? {
+        guard let x = input, let primitive = lastPrimitive else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
+        primitive.weightGradients(input: x.data, outputGradient: dy.data,
+                                  weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
+        guard inputGradient else { return nil }
+        let dx = Tensor(shape: x.shape, layout: x.layout)
+        primitive.backward(outputGradient: dy.data, weights: weight.value.data, inputGradient: dx.data)
+        return dx
+    }
+}

@@ -1,0 +1,61 @@
+import OneDNN
+
+/// y = x·Wᵀ + b on rows of a plain [N, in] tensor, with W as PyTorch's [out, in].
+public final class Linear: Module {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let inputFeatures, outputFeatures: Int
+
+    private var products: [MatrixMultiply.Geometry: MatrixMultiply] = [:]
+    private var input: Tensor?
+
+    /// PyTorch's default weights, U(−1/√in, 1/√in); biases start at zero (DESIGN.md).
+    public init(_ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true, generator: inout RandomGenerator) {
+        self.inputFeatures = inputFeatures
+        self.outputFeatures = outputFeatures
+        let bound = 1 / Float(inputFeatures).squareRoot()
+        weight = Parameter(Tensor(shape: [outputFeatures, inputFeatures],
+                                  values: (0..<(inputFeatures * outputFeatures)).map { _ in bound * (2 * generator.nextUniform() - 1) }))
+        self.bias = bias ? Parameter(Tensor.zeros([outputFeatures])) : nil
+    }
+
+    public var parameters: [(key: String, parameter: Parameter)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    private func product(_ g: MatrixMultiply.Geometry) -> MatrixMultiply {
+        if let p = products[g] { return p }
+        let p = MatrixMultiply(g)
+        products[g] = p
+        return p
+    }
+
+    /// Rows are everything but the last dimension, which must be `inputFeatures`.
+    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
+        precondition(x.layout == .plain && x.shape.last == inputFeatures, "Linear expects [..., \(inputFeatures)], got \(x.shape)")
+        let rows = x.count / inputFeatures
+        let y = Tensor(shape: Array(x.shape.dropLast()) + [outputFeatures])
+        product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil))
+            .run(x.data, weight.value.data, bias: bias?.value.data, into: y.data)
+        input = mode.keepsActivations ? x : nil
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
+        let rows = x.count / inputFeatures
+        // ∂W = dyᵀ·x, ∂b = Σ rows of dy, ∂x = dy·W.
+        product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))
+            .run(dy.data, x.data, into: weight.gradient.data)
+        if let bias {
+            for j in 0..<outputFeatures { bias.gradient.data[j] = 0 }
+            for r in 0..<rows {
+                let row = dy.data + r * outputFeatures
+                for j in 0..<outputFeatures { bias.gradient.data[j] += row[j] }
+            }
+        }
+        let dx = Tensor(shape: x.shape)
+        product(.init(m: rows, n: inputFeatures, k: outputFeatures)).run(dy.data, weight.value.data, into: dx.data)
+        return dx
+    }
+}

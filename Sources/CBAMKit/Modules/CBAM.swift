@@ -1,0 +1,53 @@
+/// CBAM (Woo et al.): the channel gate, then the spatial gate on the channel-gated
+/// features, then the residual add and ReLU:
+///
+///     F′ = F ⊙ Mc(F),  F″ = F′ ⊙ Ms(F′),  out = relu(F″ + shortcut)
+///
+/// F′ and F″ are never written out: the channel pooling reads F ⊙ Mc on the fly,
+/// and one fused pass produces `out`. Backward recomputes them the same way.
+public final class CBAM: ResidualAttention {
+    public let channelGate: ChannelGate
+    public let spatialGate: SpatialGate
+
+    private var features: Tensor?, output: Tensor?
+    private var channelMaximumAt: [Int32] = []
+
+    public init(channels: Int, reduction: Int, spatialKernel: Int = 7, generator: inout RandomGenerator) {
+        channelGate = ChannelGate(channels: channels, reduction: reduction, generator: &generator)
+        spatialGate = SpatialGate(kernel: spatialKernel, generator: &generator)
+    }
+
+    public var parameters: [(key: String, parameter: Parameter)] {
+        scoped("ChannelGate", channelGate.parameters) + scoped("SpatialGate", spatialGate.parameters)
+    }
+    public var buffers: [(key: String, tensor: Tensor)] { scoped("SpatialGate", spatialGate.buffers) }
+
+    /// The last forward's channel attention Mc, [N, C].
+    public var channelAttention: Tensor? { channelGate.gate }
+    /// The last forward's spatial attention Ms, [N, 1, H, W], values in (0, 1).
+    public var spatialAttention: Tensor? { spatialGate.gate }
+
+    public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
+        let mc = channelGate.forward(features, mode)
+        let (pooled, argmax) = Pooling.overChannels(features, scale: mc)
+        let ms = spatialGate.forward(pooled, mode)
+        let out = GatedResidual.forward(features, channelScale: mc, spatialScale: ms, shortcut: shortcut, relu: true)
+        if mode.keepsActivations { self.features = features; output = out; channelMaximumAt = argmax }
+        return out
+    }
+
+    public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
+        let (f, out, mc, ms) = (features!, output!, channelGate.gate!, spatialGate.gate!)
+        let g = GatedResidual.maskedGradient(dy, output: out)
+        // Spatial gate: ∂Ms = Σ_c g·F′, then back through the 7×7 conv to the pooled maps.
+        let dMs = GatedResidual.spatialScaleGradient(g, f, channelScale: mc)
+        let dPooled = spatialGate.backward(Tensor(shape: ms.shape, values: dMs.scalars))
+        let poolGradient = ChannelPoolGradient(pooled: dPooled, argmax: channelMaximumAt)
+        // Channel gate: ∂Mc = Σ_hw ∂F′·F, where ∂F′ = g·Ms + what the channel pooling sends back.
+        let dMc = GatedResidual.channelScaleGradient(g, f, spatialScale: ms, extra: poolGradient)
+        let (dAverage, dMaximum) = channelGate.backward(dMc)
+        let df = GatedResidual.inputGradient(g, channelScale: mc, spatialScale: ms, extra: poolGradient,
+                                             average: dAverage, maximum: dMaximum, argmax: channelGate.maximumAt)
+        return (df, g)
+    }
+}

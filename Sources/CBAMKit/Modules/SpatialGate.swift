@@ -1,0 +1,31 @@
+/// CBAM's spatial gate: Ms = sigmoid(BN(conv7×7([max_c; mean_c]))), conv 2→1 without
+/// bias, BN without ReLU. Keys as the official code: `spatial.conv`, `spatial.bn`.
+/// It runs on small plain [N, 2, H, W] maps; the pooling itself is fused into CBAM.
+public final class SpatialGate: Module {
+    public let conv: Conv2d
+    public let norm: BatchNorm2d
+
+    private(set) var gate: Tensor?
+
+    public init(kernel: Int = 7, generator: inout RandomGenerator) {
+        conv = Conv2d(2, 1, kernel: kernel, padding: kernel / 2, outputLayout: .plain, generator: &generator)
+        norm = BatchNorm2d(1)
+    }
+
+    public var parameters: [(key: String, parameter: Parameter)] {
+        scoped("spatial.conv", conv.parameters) + scoped("spatial.bn", norm.parameters)
+    }
+    public var buffers: [(key: String, tensor: Tensor)] { scoped("spatial.bn", norm.buffers) }
+
+    /// Ms as [N, 1, H, W], from the channel-pooled maps [N, 2, H, W].
+    public func forward(_ pooled: Tensor, _ mode: Mode) -> Tensor {
+        let ms = Elementwise.sigmoid(norm.forward(conv.forward(pooled, mode), mode))
+        gate = ms
+        return ms
+    }
+
+    /// ∂L/∂pooled from ∂L/∂Ms.
+    public func backward(_ dGate: Tensor) -> Tensor {
+        conv.backward(norm.backward(Elementwise.sigmoidBackward(dGate, output: gate!)))!
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import CBAMKit
-final class PlaceholderKitTests: XCTestCase { func testNothingYet() {} }

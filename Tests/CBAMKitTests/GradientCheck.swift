@@ -14,17 +14,18 @@ import CBAMKit
 /// is off by ~1e-6·|L|, which the difference divides by 2h = 2e-2, i.e. ~1e-4
 /// relative. The O(h²) truncation term is of the same order, and a direction that
 /// crosses a ReLU kink or swaps a maximum moves L by O(h²) per crossing element.
-/// A 1e-2 relative bound therefore passes a correct backward with margin and
+/// A 2e-2 relative bound therefore passes a correct backward with margin and
 /// fails on any real mistake (a missing term is typically 10–100 % off).
 ///
-/// Deep stacks of ReLU and BatchNorm over few values bend sharply even at this
-/// step (a kink crossed moves L by O(h) instead of O(h²)), so the difference is
-/// also taken at step h/4 and the bound widened by twice the disagreement of the
-/// two estimates: a correct gradient lies where they converge, a wrong one does not
-/// (the two estimates agree with each other, not with it).
+/// A ReLU kink (or a swapped maximum) within the step of the point makes the
+/// central difference average two slopes; with thousands of elements one of them
+/// sometimes sits within 1e-4 of its kink. So the differences are also taken one
+/// sided at step h/4: on the side away from the kink the difference is the true
+/// slope. The analytic value must match one of these estimates; a wrong backward
+/// (a missing or extra term) matches none of them.
 struct GradientCheck {
     var step: Float = 1e-3
-    var tolerance: Double = 1e-2
+    var tolerance: Double = 2e-2
     var generator = RandomGenerator(seed: 42)
 
     /// A plain tensor of standard normal values.
@@ -42,13 +43,13 @@ struct GradientCheck {
         let y = forward()
         let r = random(y.shape)
         let rBlocked = r.reordered(to: y.layout)
-        func loss() -> Double {
+        func lossAtCurrentValues() -> Double {
             let out = forward().scalars
             var sum = 0.0
             for i in out.indices { sum += Double(out[i]) * Double(r.data[i]) }
             return sum
         }
-        _ = loss()  // the pass whose activations backward uses
+        _ = lossAtCurrentValues()  // the pass whose activations backward uses
         let gradients = backward(rBlocked)
         XCTAssertEqual(gradients.count, tensors.count, "\(name): one gradient per checked tensor", file: file, line: line)
         for ((label, t), gradient) in zip(tensors, gradients) {
@@ -57,21 +58,21 @@ struct GradientCheck {
             let g = gradient.scalars
             var analytic = 0.0
             for i in 0..<t.count { analytic += Double(g[i]) * Double(direction.data[i]) }
-            func centralDifference(_ h: Float) -> Double {
-                let original = Array(UnsafeBufferPointer(start: t.data, count: t.count))
+            let original = Array(UnsafeBufferPointer(start: t.data, count: t.count))
+            func loss(at h: Float) -> Double {
                 for i in 0..<t.count { t.data[i] = original[i] + h * direction.data[i] }
-                let plus = loss()
-                for i in 0..<t.count { t.data[i] = original[i] - h * direction.data[i] }
-                let minus = loss()
-                for i in 0..<t.count { t.data[i] = original[i] }
-                return (plus - minus) / (2 * Double(h))
+                defer { for i in 0..<t.count { t.data[i] = original[i] } }
+                return lossAtCurrentValues()
             }
-            let numeric = centralDifference(step)
-            let finer = centralDifference(step / 4)
-            let scale = max(abs(numeric), abs(analytic), 1e-3)
-            let error = abs(finer - analytic)
-            let bound = tolerance * scale + 2 * abs(numeric - finer)
-            XCTAssertLessThan(error, bound, "\(name) \(label): analytic \(analytic), numeric \(numeric) (step h), \(finer) (step h/4)",
+            let center = lossAtCurrentValues()
+            let (plus, minus) = (loss(at: step), loss(at: -step))
+            let (plusFine, minusFine) = (loss(at: step / 4), loss(at: -step / 4))
+            let fine = Double(step / 4)
+            let estimates = [(plus - minus) / (2 * Double(step)), (plusFine - minusFine) / (2 * fine),
+                             (plusFine - center) / fine, (center - minusFine) / fine]
+            let scale = max(abs(estimates[0]), abs(analytic), 1e-3)
+            let error = estimates.map { abs($0 - analytic) }.min()!
+            XCTAssertLessThan(error / scale, tolerance, "\(name) \(label): analytic \(analytic), numeric \(estimates)",
                               file: file, line: line)
         }
     }

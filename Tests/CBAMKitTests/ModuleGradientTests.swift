@@ -37,14 +37,9 @@ final class ModuleGradientTests: XCTestCase {
         }
     }
 
-    func testResNetSmall() {
-        for kind in AttentionKind.allCases {
-            let model = ResNetSmall(ModelConfiguration(attention: kind, channels: 3, imageSize: 12, classes: 4, width: 8, depth: 1, reduction: 4), seed: 5)
-            let x = check.random([4, 3, 12, 12])
-            let parameters = model.parameters
-            check.check("resnet-small \(kind)", tensors: [("images", x)] + parameters.map { ($0.key, $0.parameter.value) },
-                        forward: { model.forward(x, .training) },
-                        backward: { dy in [model.backward(dy, inputGradient: true)!] + parameters.map { $0.parameter.gradient } })
-        }
-    }
+    // Whole networks are not checked by finite differences: with a dozen ReLU and
+    // BatchNorm layers over a tiny batch, kinks within any usable step make the
+    // differences scatter by more than the check could resolve. Their gradients,
+    // in training and in eval mode, are compared with PyTorch's instead
+    // (PyTorchReferenceTests), layer by layer against every parameter.
 }

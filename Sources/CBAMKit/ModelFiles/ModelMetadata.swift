@@ -66,11 +66,18 @@ extension ModelMetadata {
         strings[Key.reduction] = String(reduction)
         strings[Key.channels] = String(channels)
         strings[Key.imageSize] = String(imageSize)
-        strings[Key.classes] = String(decoding: try! JSONEncoder().encode(classes), as: UTF8.self)
+        strings[Key.classes] = String(decoding: try! Self.jsonEncoder.encode(classes), as: UTF8.self)
         strings[Key.mean] = "[" + mean.map { "\($0)" }.joined(separator: ", ") + "]"
         strings[Key.std] = "[" + std.map { "\($0)" }.joined(separator: ", ") + "]"
         return strings
     }
+
+    /// Compact JSON with class names as written ("t-shirt/top", not "t-shirt\\/top").
+    private static let jsonEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }()
 
     /// Reads `__metadata__`; `fileName` names the file in errors.
     public init(strings: [String: String], fileName: String) throws {

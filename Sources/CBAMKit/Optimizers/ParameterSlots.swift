@@ -30,7 +30,7 @@ struct ParameterSlots {
     /// Replaces every slot with copies from `state`; each parameter needs all its slots.
     mutating func load(_ state: [String: Tensor]) throws {
         var loaded: [String: [String: Tensor]] = [:]  // parameter key → slot → tensor
-        for (name, tensor) in state {
+        for (name, tensor) in state.sorted(by: { $0.key < $1.key }) {  // sorted: the same error every time
             guard let dot = name.firstIndex(of: "."), slotNames.contains(String(name[..<dot])) else {
                 throw OptimizerStateError("'\(name)' is not one of this optimizer's entries (\(slotNames.joined(separator: ", ")))")
             }

@@ -144,6 +144,11 @@ final class ModelFileTests: XCTestCase {
         FileTestSupport.assertFails("m.safetensors: metadata 'mean' is '0.5', expected a JSON array of numbers") {
             _ = try ModelMetadata(strings: strings, fileName: "m.safetensors")
         }
+        strings = metadata.strings
+        strings["std"] = "[0.5]"
+        FileTestSupport.assertFails("m.safetensors: metadata 'std' has 1 values for 3 channels") {
+            _ = try ModelMetadata(strings: strings, fileName: "m.safetensors")
+        }
         strings["classes"] = nil
         FileTestSupport.assertFails("m.safetensors: the metadata has no 'classes'") {
             _ = try ModelMetadata(strings: strings, fileName: "m.safetensors")

@@ -168,6 +168,13 @@ final class SafeTensorsTests: XCTestCase {
         }
     }
 
+    func testShapeTooLargeToExist() {
+        let header = #"{"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}}"#
+        FileTestSupport.assertFails("model.safetensors: tensor 'w' has 0 bytes, its shape [4611686018427387904, 4] needs more than exist") {
+            _ = try read(fileBytes(header: header))
+        }
+    }
+
     func testMissingFileNamesIt() throws {
         let url = try FileTestSupport.temporaryFolder(for: self).appendingPathComponent("absent.safetensors")
         XCTAssertThrowsError(try SafeTensors(contentsOf: url)) { error in

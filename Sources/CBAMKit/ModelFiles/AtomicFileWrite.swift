@@ -10,8 +10,9 @@ extension Data {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
         let failure = { (reason: String) in ModelFileError(file: url.lastPathComponent, reason: reason) }
-        guard FileManager.default.createFile(atPath: temporary.path, contents: self) else {
-            throw failure("cannot write to the folder \(url.deletingLastPathComponent().path)")
+        do { try write(to: temporary, options: .withoutOverwriting) } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw failure("cannot be written (\(error.localizedDescription))")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -110,5 +110,8 @@ extension ModelMetadata {
                   imageSize: try integer(Key.imageSize), classes: try jsonArray(Key.classes, of: String.self),
                   mean: try jsonArray(Key.mean, of: Float.self), std: try jsonArray(Key.std, of: Float.self),
                   extra: strings.filter { !Key.all.contains($0.key) })
+        for (key, values) in [(Key.mean, mean), (Key.std, std)] where values.count != channels {
+            throw failure("metadata '\(key)' has \(values.count) values for \(channels) channels")
+        }
     }
 }

@@ -105,9 +105,9 @@ private struct Header {
             guard 0 <= entry.begin, entry.begin <= entry.end, entry.end <= dataSize else {
                 throw fail("tensor '\(name)' has data offsets [\(entry.begin), \(entry.end)] outside the \(dataSize) bytes of data")
             }
-            let needed = entry.shape.reduce(1, *) * entry.dtype.byteCount
+            let needed = checkedProduct(entry.shape + [entry.dtype.byteCount])
             guard entry.end - entry.begin == needed else {
-                throw fail("tensor '\(name)' has \(entry.end - entry.begin) bytes, its shape \(entry.shape) needs \(needed)")
+                throw fail("tensor '\(name)' has \(entry.end - entry.begin) bytes, its shape \(entry.shape) needs \(needed.map(String.init) ?? "more than exist")")
             }
         }
         let byStart = entries.sorted { ($0.entry.begin, $0.entry.end) < ($1.entry.begin, $1.entry.end) }
@@ -115,6 +115,17 @@ private struct Header {
             throw fail("tensors '\(previous.name)' and '\(next.name)' overlap in the data")
         }
     }
+}
+
+/// The product, or nil if it overflows: a damaged shape must not wrap around to a small size.
+private func checkedProduct(_ factors: [Int]) -> Int? {
+    var product = 1
+    for factor in factors {
+        let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+        if overflow { return nil }
+        product = result
+    }
+    return product
 }
 
 // MARK: - Writing

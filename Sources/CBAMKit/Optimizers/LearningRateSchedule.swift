@@ -21,6 +21,7 @@ public enum LearningRateSchedule: Equatable, Sendable, Codable {
             let progress = min(Double(step - warmupSteps) / Double(decaySteps), 1)
             return minimum + (base - minimum) * Float(0.5 * (1 + cos(Double.pi * progress)))
         case let .stepDecay(base, gamma, stepsPerDecay):
+            precondition(stepsPerDecay > 0, "step decay needs a positive number of steps between decays")
             return base * pow(gamma, Float(step / stepsPerDecay))
         }
     }

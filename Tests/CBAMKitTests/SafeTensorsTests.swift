@@ -175,6 +175,26 @@ final class SafeTensorsTests: XCTestCase {
         }
     }
 
+    /// Damaged files are refused with an error, never a crash: every truncation, and
+    /// random byte changes (mostly in the header, where a change alters the meaning).
+    func testDamagedFilesThrowInsteadOfCrashing() throws {
+        let good = try SafeTensors(tensors: ["a.weight": Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]),
+                                             "n": Tensor(shape: [], values: [3])],
+                                   dtypes: ["n": .i64], metadata: ["format": "cbam-model-1"]).encoded()
+        for length in 0..<good.count {
+            XCTAssertThrowsError(try read(good.prefix(length)), "truncated to \(length) bytes")
+        }
+        var random = RandomGenerator(seed: 11)
+        for _ in 0..<3000 {
+            var damaged = good
+            for _ in 0..<1 + Int(random.next() % 3) {
+                let position = Int(random.next() % UInt64(good.count))
+                damaged[position] = [UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "]"), UInt8(ascii: "\""), UInt8(truncatingIfNeeded: random.next())][Int(random.next() % 5)]
+            }
+            _ = try? read(damaged)
+        }
+    }
+
     func testMissingFileNamesIt() throws {
         let url = try FileTestSupport.temporaryFolder(for: self).appendingPathComponent("absent.safetensors")
         XCTAssertThrowsError(try SafeTensors(contentsOf: url)) { error in

@@ -1,0 +1,74 @@
+import Foundation
+
+/// A trained model on disk: a Module's `state` (parameters and buffers, under their
+/// PyTorch `state_dict` keys) as safetensors, with `ModelMetadata` in the header.
+/// PyTorch reads it with `safetensors.torch.load_file` + `load_state_dict`.
+public enum ModelFile {
+    /// Writes `module`'s state and `metadata` to `url` atomically.
+    public static func save(_ module: Module, metadata: ModelMetadata, to url: URL) throws {
+        var tensors: [String: Tensor] = [:]
+        var dtypes: [String: SafeTensorsDType] = [:]
+        for (key, tensor) in module.state {
+            if isCounter(key) {
+                // PyTorch keeps the count as an int64 scalar; store it that way so the
+                // file loads into PyTorch unchanged.
+                precondition(tensor.count == 1, "'\(key)' should hold one count, it has shape \(tensor.shape)")
+                tensors[key] = tensor.reshaped([])
+                dtypes[key] = .i64
+            } else {
+                tensors[key] = tensor
+            }
+        }
+        try SafeTensors(tensors: tensors, dtypes: dtypes, metadata: metadata.strings).write(to: url)
+    }
+
+    /// Reads a model file: its metadata (checked to be a cbam model) and every tensor.
+    public static func read(_ url: URL) throws -> (metadata: ModelMetadata, tensors: [String: Tensor]) {
+        let file = try SafeTensors(contentsOf: url)
+        let metadata = try ModelMetadata(strings: file.metadata, fileName: url.lastPathComponent)
+        return (metadata, file.tensors)
+    }
+
+    /// Copies `tensors` into `module`'s parameters and buffers. The keys must match the
+    /// module's exactly, and every shape too; otherwise nothing is copied and the error
+    /// names the first offending key. `fileName` names the file in errors.
+    public static func load(_ tensors: [String: Tensor], into module: Module, fileName: String) throws {
+        func failure(_ reason: String) -> ModelFileError { ModelFileError(file: fileName, reason: reason) }
+        let state = module.state
+        let expected = Set(state.map(\.key))
+
+        let missing = state.map(\.key).filter { tensors[$0] == nil }.sorted()
+        if let key = missing.first {
+            throw failure("'\(key)' is missing\(andOthers(missing.count - 1)); the file does not fit this model")
+        }
+        let unexpected = tensors.keys.filter { !expected.contains($0) }.sorted()
+        if let key = unexpected.first {
+            throw failure("'\(key)' is not a tensor of this model\(andOthers(unexpected.count - 1))")
+        }
+        for (key, destination) in state {
+            let source = tensors[key]!
+            guard shapesMatch(source.shape, destination.shape) else {
+                throw failure("'\(key)' has shape \(source.shape), the model expects \(destination.shape)")
+            }
+        }
+
+        for (key, destination) in state {
+            precondition(destination.layout == .plain, "'\(key)' should be a plain tensor")
+            let source = tensors[key]!.reordered(to: .plain)
+            destination.data.update(from: source.data, count: destination.count)
+        }
+    }
+
+    /// Keys PyTorch stores as int64 counts (BatchNorm's batch counter).
+    static func isCounter(_ key: String) -> Bool { key.hasSuffix("num_batches_tracked") }
+
+    /// Equal shapes, or a scalar against a one-element vector: PyTorch accepts both
+    /// for scalars, and our modules may keep the batch counter as [1].
+    private static func shapesMatch(_ a: [Int], _ b: [Int]) -> Bool {
+        a == b || (a.count <= 1 && b.count <= 1 && a.reduce(1, *) == 1 && b.reduce(1, *) == 1)
+    }
+
+    private static func andOthers(_ count: Int) -> String {
+        count == 0 ? "" : " (and \(count) other\(count == 1 ? "" : "s"))"
+    }
+}

@@ -325,13 +325,15 @@ def load_model_file(path, strict=True):
         sd = {k: f.get_tensor(k) for k in f.keys()}
     model, m = model_from_metadata(meta)
     notes = []
-    ref = model.state_dict()
-    for k, v in ref.items():
+    missing = 0
+    for k, v in model.state_dict().items():
         if k.endswith("num_batches_tracked"):
             if k not in sd:
                 sd[k] = torch.zeros_like(v)
-                notes.append(f"{k} missing, filled with 0")
+                missing += 1
             elif sd[k].dtype != v.dtype:
                 sd[k] = sd[k].to(v.dtype).reshape(v.shape)
+    if missing:
+        notes.append(f"{missing} num_batches_tracked entries missing, filled with 0 (unused in eval)")
     model.load_state_dict(sd, strict=strict)
     return model, m, notes

@@ -26,7 +26,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import save_file
+from safetensors.torch import save
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cbam_reference as ref  # noqa: E402
@@ -41,6 +41,22 @@ WIDTH, DEPTH, REDUCTION, IMAGE, CLASSES, BATCH = 8, 1, 8, 16, 5, 4
 LABEL_SMOOTHING = 0.1
 SGD = dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4, dampening=0.0)
 ADAMW = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05, amsgrad=False)
+
+
+def save_file(tensors, path, metadata):
+    """safetensors.torch.save_file, but with a byte-reproducible header.
+
+    The Rust writer emits __metadata__ in hash order; re-serialise the header
+    with sorted keys (offsets are relative to the data section, so they stay
+    valid) so that re-running this script does not churn the committed files.
+    """
+    blob = save(tensors, metadata=metadata)
+    n = int.from_bytes(blob[:8], "little")
+    header = json.loads(blob[8:8 + n])
+    text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text + blob[8 + n:])
 
 
 def f32(t):

@@ -326,13 +326,19 @@ def load_model_file(path, strict=True):
     model, m = model_from_metadata(meta)
     notes = []
     missing = 0
+    converted = set()
     for k, v in model.state_dict().items():
         if k.endswith("num_batches_tracked"):
             if k not in sd:
                 sd[k] = torch.zeros_like(v)
                 missing += 1
-            elif sd[k].dtype != v.dtype:
+            elif sd[k].dtype != v.dtype or sd[k].shape != v.shape:
+                # accept [1] instead of [] and float/int32 instead of int64
+                how = f"{sd[k].dtype}{list(sd[k].shape)}"
                 sd[k] = sd[k].to(v.dtype).reshape(v.shape)
+                converted.add(how)
+    if converted:
+        notes.append(f"num_batches_tracked stored as {sorted(converted)}, converted to int64[]")
     if missing:
         notes.append(f"{missing} num_batches_tracked entries missing, filled with 0 (unused in eval)")
     model.load_state_dict(sd, strict=strict)

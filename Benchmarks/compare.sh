@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# cbam vs PyTorch, side by side (run by hand, not CI).
+#
+#   Benchmarks/compare.sh [plain] [se] [cbam]        (default: all three)
+#
+# For each model, runs `.build/release/cbam bench --model M --json` and then
+# `python3 Benchmarks/pytorch_bench.py --model M --json` in the same session,
+# and prints one table: throughput ratios are cbam/pytorch (>1: cbam faster),
+# the latency ratio is pytorch/cbam (>1: cbam faster).
+# Environment: THREADS (default 2, passed to PyTorch; cbam uses its own default
+# unless its JSON reports "threads", which then wins), CBAM (binary path),
+# PYTHON (default python3), EXTRA_ARGS (passed to both, e.g. "--image-size 28 --channels 1"),
+# PT_ARGS (PyTorch only, e.g. "--malloc tuned" for the stronger, allocator-tuned peer).
+set -u
+cd "$(dirname "$0")/.."
+
+THREADS="${THREADS:-2}"
+CBAM="${CBAM:-.build/release/cbam}"
+PYTHON="${PYTHON:-python3}"
+EXTRA_ARGS="${EXTRA_ARGS:-}"
+PT_ARGS="${PT_ARGS:-}"
+MODELS=("$@")
+[ ${#MODELS[@]} -eq 0 ] && MODELS=(plain se cbam)
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+have_cbam=1
+if [ ! -x "$CBAM" ]; then
+    echo "note: $CBAM is not built (swift build -c release); showing PyTorch numbers only." >&2
+    have_cbam=0
+fi
+
+for m in "${MODELS[@]}"; do
+    : > "$TMP/cbam_$m.json"
+    cbam_threads="$THREADS"
+    if [ "$have_cbam" = 1 ]; then
+        echo "== cbam    $m" >&2
+        # shellcheck disable=SC2086
+        if "$CBAM" bench --model "$m" --json $EXTRA_ARGS > "$TMP/cbam_$m.out" 2> "$TMP/cbam_$m.err"; then
+            # keep the last line that parses as a JSON object
+            "$PYTHON" - "$TMP/cbam_$m.out" > "$TMP/cbam_$m.json" <<'PY' || true
+import json, sys
+obj = None
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            pass
+if obj is None:
+    try:
+        obj = json.load(open(sys.argv[1]))
+    except ValueError:
+        sys.exit(1)
+print(json.dumps(obj))
+PY
+            if [ ! -s "$TMP/cbam_$m.json" ]; then
+                echo "note: cbam bench --model $m printed no JSON:" >&2
+                head -5 "$TMP/cbam_$m.out" >&2
+            else
+                t="$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("threads",""))' "$TMP/cbam_$m.json")"
+                [ -n "$t" ] && cbam_threads="$t"
+            fi
+        else
+            echo "note: cbam bench --model $m failed (exit $?):" >&2
+            tail -5 "$TMP/cbam_$m.err" >&2
+        fi
+    fi
+    echo "== pytorch $m (threads $cbam_threads) $PT_ARGS" >&2
+    # shellcheck disable=SC2086
+    if ! "$PYTHON" Benchmarks/pytorch_bench.py --model "$m" --threads "$cbam_threads" --json $EXTRA_ARGS $PT_ARGS \
+            > "$TMP/pytorch_$m.json" 2> "$TMP/pytorch_$m.err"; then
+        echo "note: pytorch_bench.py --model $m failed:" >&2
+        tail -5 "$TMP/pytorch_$m.err" >&2
+        : > "$TMP/pytorch_$m.json"
+    fi
+done
+
+"$PYTHON" - "$TMP" "${MODELS[@]}" <<'PY'
+import json, os, sys
+tmp, models = sys.argv[1], sys.argv[2:]
+
+def load(path):
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+        return json.loads(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+def fmt(v, nd=1):
+    return "-" if v is None else f"{v:.{nd}f}"
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+rows = []
+for m in models:
+    c = load(os.path.join(tmp, f"cbam_{m}.json")) or {}
+    p = load(os.path.join(tmp, f"pytorch_{m}.json")) or {}
+    rows.append((m, c, p))
+
+hdr = (f"{'model':6} {'params':>8} {'MFLOP/img':>9} | {'train img/s':>23} {'x':>5} | "
+       f"{'infer img/s':>23} {'x':>5} | {'latency ms':>17} {'x':>5}")
+sub = (f"{'':6} {'':>8} {'':>9} | {'cbam':>11} {'pytorch':>11} {'':>5} | "
+       f"{'cbam':>11} {'pytorch':>11} {'':>5} | {'cbam':>8} {'pytorch':>8} {'':>5}")
+print(hdr)
+print(sub)
+print("-" * len(hdr))
+for m, c, p in rows:
+    g = lambda d, k: d.get(k)
+    params = g(p, "parameters") or g(c, "parameters")
+    mfl = g(p, "mflops_per_image") or g(c, "mflops_per_image")
+    tr = ratio(g(c, "train_images_per_s"), g(p, "train_images_per_s"))
+    inf = ratio(g(c, "infer_images_per_s"), g(p, "infer_images_per_s"))
+    lat = ratio(g(p, "latency_ms"), g(c, "latency_ms"))
+    print(f"{m:6} {params if params is not None else '-':>8} {fmt(mfl, 1):>9} | "
+          f"{fmt(g(c, 'train_images_per_s')):>11} {fmt(g(p, 'train_images_per_s')):>11} {fmt(tr, 2):>5} | "
+          f"{fmt(g(c, 'infer_images_per_s')):>11} {fmt(g(p, 'infer_images_per_s')):>11} {fmt(inf, 2):>5} | "
+          f"{fmt(g(c, 'latency_ms'), 3):>8} {fmt(g(p, 'latency_ms'), 3):>8} {fmt(lat, 2):>5}")
+    if c and p:
+        for k in ("parameters", "channels", "image_size", "threads"):
+            if c.get(k) != p.get(k):
+                print(f"   warning: {k} differs: cbam {c.get(k)} vs pytorch {p.get(k)}")
+versions = sorted({f"{d.get('framework')} {d.get('version')}" for _, c, p in rows for d in (c, p) if d})
+print("versions: " + ", ".join(versions))
+print("load average at the end: %.2f %.2f %.2f (the machine has %d cores)" % (os.getloadavg() + (os.cpu_count(),)))
+print("ratios: throughput cbam/pytorch, latency pytorch/cbam (>1 means cbam is faster)")
+PY

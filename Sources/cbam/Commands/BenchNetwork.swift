@@ -1,6 +1,47 @@
 import ArgumentParser
+import CBAMKit
+import Foundation
 
+/// `cbam bench [--model plain|se|cbam]`: training and inference throughput on random data.
 struct BenchNetwork: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "network", abstract: "Training and inference throughput of a network.")
-    func run() throws { throw ValidationError("not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "network",
+        abstract: "Training images/s (batch 128), inference images/s (batch 256) and batch-1 latency.",
+        discussion: "Medians of several timed runs after warm-up, in this build. Benchmarks/compare.sh runs PyTorch beside it.")
+
+    enum Model: String, ExpressibleByArgument, CaseIterable { case plain, se, cbam }
+
+    @Option(help: "plain, se or cbam.") var model: Model = .cbam
+    @Option(help: "Input channels, 1 or 3.") var channels = 3
+    @Option(name: .customLong("image-size"), help: "Input size S (S×S).") var imageSize = 32
+    @Option(help: "Classes.") var classes = 10
+    @Option(help: "Base width w.") var width = 32
+    @Option(help: "Blocks per stage.") var depth = 1
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard channels == 1 || channels == 3 else { throw ValidationError("--channels must be 1 or 3") }
+        guard imageSize >= 8 else { throw ValidationError("--image-size must be at least 8") }
+    }
+
+    func run() throws {
+        let attention: AttentionKind = model == .plain ? .none : (model == .se ? .se : .cbam)
+        let configuration = ModelConfiguration(attention: attention, channels: channels, imageSize: imageSize,
+                                               classes: classes, width: width, depth: depth)
+        let result = NetworkBenchmark(configuration: configuration).run(name: model.rawValue)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print("""
+            model \(result.model), \(channels)×\(imageSize)×\(imageSize), \(result.threads) threads
+            parameters            \(result.parameters)
+            forward MFLOPs/image  \(String(format: "%.1f", result.mflopsPerImage))
+            training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch 128, forward + backward + SGD)
+            inference images/s    \(String(format: "%.0f", result.inferImagesPerSecond))  (batch 256)
+            batch-1 latency       \(String(format: "%.2f", result.latencyMilliseconds)) ms
+            """)
+        }
+    }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import OneDNN
+
+/// Throughput of a network on random data: what `cbam bench` reports.
+public struct NetworkBenchmark {
+    public struct Result: Codable {
+        public var framework = "cbam"
+        public var model: String
+        public var channels: Int
+        public var imageSize: Int
+        public var threads: Int
+        public var parameters: Int
+        public var mflopsPerImage: Double
+        public var trainImagesPerSecond: Double
+        public var inferImagesPerSecond: Double
+        public var latencyMilliseconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case framework, model, channels, threads, parameters
+            case imageSize = "image_size", mflopsPerImage = "mflops_per_image"
+            case trainImagesPerSecond = "train_images_per_s", inferImagesPerSecond = "infer_images_per_s"
+            case latencyMilliseconds = "latency_ms"
+        }
+    }
+
+    public var configuration: ModelConfiguration
+    public var trainBatch = 128
+    public var inferenceBatch = 256
+    public var rounds = 7
+
+    public init(configuration: ModelConfiguration) { self.configuration = configuration }
+
+    public func run(name: String) -> Result {
+        let model = ResNetSmall(configuration, seed: 1)
+        var generator = RandomGenerator(seed: 2)
+        let s = configuration.imageSize, c = configuration.channels
+        func images(_ n: Int) -> Tensor {
+            Tensor(shape: [n, c, s, s], values: (0..<(n * c * s * s)).map { _ in generator.nextNormal() })
+        }
+        let trainImages = images(trainBatch), labels = (0..<trainBatch).map { $0 % configuration.classes }
+        let optimizer = SGD(learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 5e-4)
+        let loss = SoftmaxCrossEntropy()
+        let parameters = model.parameters
+        let train = median(rounds, warmup: 2) {
+            for _ in 0..<3 {
+                let logits = model.forward(trainImages, .training)
+                model.backward(loss(logits, labels: labels).gradient, inputGradient: false)
+                optimizer.step(parameters)
+            }
+        } / 3
+        let inferImages = images(inferenceBatch)
+        let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }
+        let one = images(1)
+        let latency = median(51, warmup: 10) { _ = model.forward(one, .inference) }
+        return Result(model: name, channels: c, imageSize: s, threads: Parallel.threadCount,
+                      parameters: parameters.reduce(0) { $0 + $1.parameter.value.count },
+                      mflopsPerImage: Double(forwardFLOPs(model)) / 1e6,
+                      trainImagesPerSecond: Double(trainBatch) / train,
+                      inferImagesPerSecond: Double(inferenceBatch) / infer,
+                      latencyMilliseconds: latency * 1000)
+    }
+
+    /// Median wall time of `body`, in seconds.
+    private func median(_ count: Int, warmup: Int, _ body: () -> Void) -> Double {
+        for _ in 0..<warmup { body() }
+        let times = (0..<count).map { _ -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }.sorted()
+        return times[count / 2]
+    }
+
+    /// Multiply-adds × 2 of the convolutions and linear layers for one image.
+    public func forwardFLOPs(_ model: ResNetSmall) -> Int {
+        var flops = 0
+        var size = configuration.imageSize
+        func conv(_ c: Conv2d) {
+            let out = (size + 2 * c.padding - c.kernel) / c.stride + 1
+            flops += 2 * out * out * c.outputChannels * c.inputChannels * c.kernel * c.kernel
+        }
+        conv(model.conv1)
+        for (_, block) in model.blocks {
+            conv(block.conv1)
+            if let d = block.downsample { conv(d.conv) }
+            size = (size + 2 - 3) / block.conv1.stride + 1
+            conv(block.conv2)
+            if let cbam = block.attention as? CBAM {
+                conv(cbam.spatialGate.conv)
+                flops += 2 * 2 * (cbam.channelGate.first.parameters[0].parameter.value.count + cbam.channelGate.second.parameters[0].parameter.value.count)
+            } else if let se = block.attention as? SqueezeExcitation {
+                flops += 2 * (se.squeeze.weight.value.count + se.excite.weight.value.count)
+            }
+        }
+        flops += 2 * model.fc.weight.value.count
+        return flops
+    }
+}

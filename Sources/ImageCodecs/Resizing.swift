@@ -5,8 +5,10 @@ extension Image {
     /// interpolates bilinearly between pixel centres; when shrinking its
     /// support grows with the shrink factor, so every input pixel counts
     /// (antialiasing). Like Pillow it works in fixed point, rows first, then
-    /// columns, and gives the same values as `PIL.Image.resize(size, BILINEAR)`
-    /// on grey and RGB images (alpha is not premultiplied).
+    /// columns: the values are those of `PIL.Image.resize(size, BILINEAR)`
+    /// (Pillow 12 and earlier; Pillow 13 sometimes does columns first and
+    /// then differs by at most 1). Channels are independent: alpha is not
+    /// premultiplied.
     public func resized(width newWidth: Int, height newHeight: Int) -> Image {
         precondition(newWidth > 0 && newHeight > 0, "resizing to an empty image")
         if newWidth == width && newHeight == height { return self }

@@ -19,7 +19,8 @@ var targets: [Target] = [
     .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
     // Whole decodes in C, each inside its own setjmp, so no longjmp crosses Swift.
-    .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+    // (A module map's `link` reaches only Swift importers, so the C target names libjpeg itself.)
+    .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
     // Images: decode, encode, geometry, colour, tensor conversion. No C types leak.
     .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: fastSwift),
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.

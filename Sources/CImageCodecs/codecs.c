@@ -1,1 +1,0 @@
-#include "cbam_image_codecs.h"

@@ -1,3 +1,0 @@
-import XCTest
-import ImageCodecs
-final class PlaceholderImageTests: XCTestCase { func testNothingYet() {} }

@@ -9,13 +9,15 @@ final class LayerGradientTests: XCTestCase {
     var generator = RandomGenerator(seed: 1)
 
     func testConvolution() {
-        for (inputLayout, stride, kernel, bias) in [(Layout.plain, 1, 3, true), (.blocked, 2, 3, false), (.blocked, 2, 1, false), (.plain, 1, 7, false)] {
-            let conv = Conv2d(inputLayout == .plain ? 3 : 20, 18, kernel: kernel, stride: stride, padding: kernel / 2, bias: bias,
-                              outputLayout: kernel == 7 ? .plain : .blocked, generator: &generator)
+        // The last two run the direct kernel (CBAM's 2 → 1 spatial conv), the rest oneDNN.
+        for (inputLayout, stride, kernel, bias, channels) in [(Layout.plain, 1, 3, true, 18), (.blocked, 2, 3, false, 18), (.blocked, 2, 1, false, 18),
+                                                              (.plain, 1, 7, false, 18), (.plain, 1, 7, false, 1), (.plain, 1, 3, true, 1)] {
+            let conv = Conv2d(inputLayout == .plain ? (channels == 1 ? 2 : 3) : 20, channels, kernel: kernel, stride: stride, padding: kernel / 2, bias: bias,
+                              outputLayout: kernel == 7 || channels == 1 ? .plain : .blocked, generator: &generator)
             let x = check.random([2, conv.inputChannels, 7, 7])
             var tensors = [("x", x), ("weight", conv.weight.value)]
             if let b = conv.bias { tensors.append(("bias", b.value)) }
-            check.check("conv\(kernel)x\(kernel)/\(stride) \(inputLayout)", tensors: tensors,
+            check.check("conv\(kernel)x\(kernel)/\(stride) \(inputLayout) →\(channels)", tensors: tensors,
                         forward: { conv.forward(x.reordered(to: inputLayout), .training) },
                         backward: { dy in [conv.backward(dy)!.reordered(to: .plain), conv.weight.gradient] + (conv.bias.map { [$0.gradient] } ?? []) })
         }

@@ -9,6 +9,8 @@ public final class Conv2d: Module {
     public let outputLayout: Layout
 
     private var primitives: [PrimitiveKey: Convolution] = [:]
+    /// Tiny plain convolutions (CBAM's 2 → 1 spatial conv) skip oneDNN, which has no fast kernel for them.
+    private let direct: DirectConvolution?
     private var input: Tensor?
     private var lastPrimitive: Convolution?
 
@@ -28,6 +30,9 @@ public final class Conv2d: Module {
         weight = Parameter(Tensor(shape: [outputChannels, inputChannels, kernel, kernel],
                                   values: (0..<count).map { _ in std * generator.nextNormal() }))
         self.bias = bias ? Parameter(Tensor.zeros([outputChannels])) : nil
+        direct = DirectConvolution.handles(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
+                                           input: .plain, output: outputLayout)
+            ? DirectConvolution(inputChannels: inputChannels, outputChannels: outputChannels, kernel: kernel, padding: padding) : nil
     }
 
     public var parameters: [(key: String, parameter: Parameter)] {
@@ -41,6 +46,13 @@ public final class Conv2d: Module {
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
         precondition(x.shape.count == 4 && x.channels == inputChannels,
                      "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
+        if let direct, x.layout == .plain {
+            let y = Tensor(shape: outputShape(for: x.shape), layout: .plain)
+            direct.forward(x, weights: weight.value.data, bias: bias?.value.data, into: y)
+            input = mode.keepsActivations ? x : nil
+            lastPrimitive = nil
+            return y
+        }
         let geometry = Convolution.Geometry(
             batch: x.batch, inputChannels: inputChannels, outputChannels: outputChannels, height: x.height, width: x.width,
             kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
@@ -62,7 +74,15 @@ public final class Conv2d: Module {
     /// the network's first layer has no use for it).
     @discardableResult
     public func backward(_ dy: Tensor, inputGradient: Bool = true) -> Tensor? {
-        guard let x = input, let primitive = lastPrimitive else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
+        guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
+        if let direct, lastPrimitive == nil {
+            direct.backwardWeights(x, dy, weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
+            guard inputGradient else { return nil }
+            let dx = Tensor(shape: x.shape, layout: .plain)
+            direct.backwardData(dy, weights: weight.value.data, into: dx)
+            return dx
+        }
+        let primitive = lastPrimitive!
         primitive.weightGradients(input: x.data, outputGradient: dy.data,
                                   weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
         guard inputGradient else { return nil }

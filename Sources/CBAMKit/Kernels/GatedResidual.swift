@@ -41,15 +41,18 @@ enum GatedResidual {
     static func channelScaleGradient(_ g: Tensor, _ x: Tensor, spatialScale: Tensor?, extra: ChannelPoolGradient?) -> Tensor {
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
         let result = Tensor(shape: [n, c])
-        Parallel.forEach(n * blocks, minimumPerThread: 2) { row in
-            let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
-            let start = row * hw * 16
-            var sum = Vector()
-            for p in 0..<hw {
-                let i = start + p * 16
-                sum += gatedGradient(g, i, image, block, p, spatialScale, extra) * x.data.vector(at: i)
+        let (gData, xData, spatial) = (g.data, x.data, spatialScale?.data)
+        withPointers(extra) { pool in
+            Parallel.forEach(n * blocks, minimumPerThread: 2) { row in
+                let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
+                let start = row * hw * 16
+                var sum = Vector()
+                for p in 0..<hw {
+                    let i = start + p * 16
+                    sum += gatedGradient(gData, i, image, block, p, hw, c, spatial, pool) * xData.vector(at: i)
+                }
+                for lane in 0..<min(16, c - block * 16) { result.data[image * c + block * 16 + lane] = sum[lane] }
             }
-            for lane in 0..<min(16, c - block * 16) { result.data[image * c + block * 16 + lane] = sum[lane] }
         }
         return result
     }
@@ -79,30 +82,43 @@ enum GatedResidual {
                               average: Tensor?, maximum: Tensor?, argmax: [Int32]) -> Tensor {
         let dx = Tensor(shape: g.shape, layout: .blocked)
         let (c, hw, blocks) = (g.channels, g.spatial, g.channelBlocks)
-        Parallel.forEach(g.batch * blocks, minimumPerThread: 2) { row in
-            let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
-            let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
-            var spread = Vector()
-            if let average {
-                for lane in 0..<min(16, c - block * 16) { spread[lane] = average.data[image * c + block * 16 + lane] / Float(hw) }
+        let (gData, dxData, spatial) = (g.data, dx.data, spatialScale?.data)
+        withPointers(extra) { pool in
+            Parallel.forEach(g.batch * blocks, minimumPerThread: 2) { row in
+                let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
+                let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
+                var spread = Vector()
+                if let average {
+                    for lane in 0..<min(16, c - block * 16) { spread[lane] = average.data[image * c + block * 16 + lane] / Float(hw) }
+                }
+                let start = row * hw * 16
+                for p in 0..<hw {
+                    let i = start + p * 16
+                    dxData.setVector(gatedGradient(gData, i, image, block, p, hw, c, spatial, pool) * s + spread, at: i)
+                }
+                if let maximum { Pooling.scatterMaximum(maximum, argmax, into: dx, image: image, block: block) }
             }
-            let start = row * hw * 16
-            for p in 0..<hw {
-                let i = start + p * 16
-                dx.data.setVector(gatedGradient(g, i, image, block, p, spatialScale, extra) * s + spread, at: i)
-            }
-            if let maximum { Pooling.scatterMaximum(maximum, argmax, into: dx, image: image, block: block) }
         }
         return dx
     }
 
+    /// dgated at one pixel's block: g ⊙ spatialScale + the channel pooling's gradient.
+    /// Raw pointers only: this runs once per vector, where reference counting would show.
     @inline(__always)
-    private static func gatedGradient(_ g: Tensor, _ i: Int, _ image: Int, _ block: Int, _ p: Int,
-                                      _ spatialScale: Tensor?, _ extra: ChannelPoolGradient?) -> Vector {
-        var d = g.data.vector(at: i)
-        if let spatialScale { d *= spatialScale.data[image * g.spatial + p] }
-        if let extra { d += Pooling.overChannelsGradient(extra.pooled, extra.argmax, image: image, block: block, pixel: p, channels: g.channels) }
+    private static func gatedGradient(_ g: UnsafeMutablePointer<Float>, _ i: Int, _ image: Int, _ block: Int, _ p: Int,
+                                      _ hw: Int, _ c: Int, _ spatialScale: UnsafeMutablePointer<Float>?,
+                                      _ pool: ChannelPoolGradient.Pointers?) -> Vector {
+        var d = g.vector(at: i)
+        if let spatialScale { d *= spatialScale[image * hw + p] }
+        if let pool { d += Pooling.overChannelsGradient(pool, image: image, block: block, pixel: p, channels: c) }
         return d
+    }
+
+    private static func withPointers<R>(_ extra: ChannelPoolGradient?, _ body: (ChannelPoolGradient.Pointers?) -> R) -> R {
+        guard let extra else { return body(nil) }
+        return extra.argmax.withUnsafeBufferPointer {
+            body(ChannelPoolGradient.Pointers(pooled: extra.pooled.data, argmax: $0.baseAddress!, spatial: extra.pooled.spatial))
+        }
     }
 }
 
@@ -110,4 +126,11 @@ enum GatedResidual {
 struct ChannelPoolGradient {
     let pooled: Tensor
     let argmax: [Int32]
+
+    /// The same, as raw pointers valid inside `GatedResidual.withPointers`.
+    struct Pointers {
+        let pooled: UnsafeMutablePointer<Float>
+        let argmax: UnsafePointer<Int32>
+        let spatial: Int
+    }
 }

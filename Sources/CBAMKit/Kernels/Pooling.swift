@@ -112,12 +112,11 @@ enum Pooling {
     /// The gradient that `overChannels` sends to one pixel's block of channels:
     /// the maximum's gradient to the winning channel, the mean's spread over all C.
     @inline(__always)
-    static func overChannelsGradient(_ dPooled: Tensor, _ argmax: [Int32], image: Int, block: Int, pixel p: Int, channels c: Int) -> Vector {
-        let hw = dPooled.spatial
-        let base = dPooled.data + image * 2 * hw
-        var g = Vector(repeating: base[hw + p] / Float(c))
+    static func overChannelsGradient(_ pool: ChannelPoolGradient.Pointers, image: Int, block: Int, pixel p: Int, channels c: Int) -> Vector {
+        let base = pool.pooled + image * 2 * pool.spatial
+        var g = Vector(repeating: base[pool.spatial + p] / Float(c))
         for lane in min(16, c - block * 16)..<16 { g[lane] = 0 }
-        let winner = Int(argmax[image * hw + p]) - block * 16
+        let winner = Int(pool.argmax[image * pool.spatial + p]) - block * 16
         if winner >= 0 && winner < 16 { g[winner] += base[p] }
         return g
     }

@@ -36,57 +36,61 @@ public final class BatchNorm2d: Module {
     }
 
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
-        let c = x.channels
-        if mode.usesBatchStatistics {
-            let m = Double(x.count / c)
-            let (sum, sumOfSquares) = ChannelKernels.sums(x, x)
-            var mean = [Float](repeating: 0, count: c), variance = mean
-            for i in 0..<c {
-                let mu = sum[i] / m
-                let v = max(sumOfSquares[i] / m - mu * mu, 0)
-                mean[i] = Float(mu)
-                variance[i] = Float(v)
-                runningMean.data[i] = (1 - momentum) * runningMean.data[i] + momentum * Float(mu)
-                let unbiased = m > 1 ? v * m / (m - 1) : v
-                runningVariance.data[i] = (1 - momentum) * runningVariance.data[i] + momentum * Float(unbiased)
+        Profiler.measure("batchnorm") {
+            let c = x.channels
+            if mode.usesBatchStatistics {
+                let m = Double(x.count / c)
+                let (sum, sumOfSquares) = ChannelKernels.sums(x, x)
+                var mean = [Float](repeating: 0, count: c), variance = mean
+                for i in 0..<c {
+                    let mu = sum[i] / m
+                    let v = max(sumOfSquares[i] / m - mu * mu, 0)
+                    mean[i] = Float(mu)
+                    variance[i] = Float(v)
+                    runningMean.data[i] = (1 - momentum) * runningMean.data[i] + momentum * Float(mu)
+                    let unbiased = m > 1 ? v * m / (m - 1) : v
+                    runningVariance.data[i] = (1 - momentum) * runningVariance.data[i] + momentum * Float(unbiased)
+                }
+                batchesTracked.data[0] += 1
+                self.mean = mean
+                inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+            } else {
+                mean = Array(UnsafeBufferPointer(start: runningMean.data, count: c))
+                inverseStd = (0..<c).map { 1 / (runningVariance.data[$0] + epsilon).squareRoot() }
             }
-            batchesTracked.data[0] += 1
-            self.mean = mean
-            inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        } else {
-            mean = Array(UnsafeBufferPointer(start: runningMean.data, count: c))
-            inverseStd = (0..<c).map { 1 / (runningVariance.data[$0] + epsilon).squareRoot() }
+            let scale = (0..<c).map { weight.value.data[$0] * inverseStd[$0] }
+            let shift = (0..<c).map { bias.value.data[$0] - mean[$0] * scale[$0] }
+            let y = ChannelKernels.affine(x, uScale: scale, shift: shift, relu: fusedReLU)
+            usedBatchStatistics = mode.usesBatchStatistics
+            if mode.keepsActivations { input = x; output = y } else { input = nil; output = nil }
+            return y
         }
-        let scale = (0..<c).map { weight.value.data[$0] * inverseStd[$0] }
-        let shift = (0..<c).map { bias.value.data[$0] - mean[$0] * scale[$0] }
-        let y = ChannelKernels.affine(x, uScale: scale, shift: shift, relu: fusedReLU)
-        usedBatchStatistics = mode.usesBatchStatistics
-        if mode.keepsActivations { input = x; output = y } else { input = nil; output = nil }
-        return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input, let y = output else { preconditionFailure("BatchNorm2d.backward without a forward that keeps activations") }
-        let c = x.channels
-        let m = Double(x.count / c)
-        let mask = fusedReLU ? y : nil
-        // dz = dy (masked by the ReLU); Σdz and Σdz·x give both parameter gradients.
-        let (sumDz, sumDzX) = ChannelKernels.sums(dy, x, mask: mask)
-        var k = [Float](repeating: 0, count: c), p = k, q = k
-        for i in 0..<c {
-            let mu = Double(mean[i]), inv = Double(inverseStd[i])
-            let sumDzXhat = (sumDzX[i] - mu * sumDz[i]) * inv
-            weight.gradient.data[i] = Float(sumDzXhat)
-            bias.gradient.data[i] = Float(sumDz[i])
-            let gamma = Double(weight.value.data[i])
-            k[i] = Float(gamma * inv)
-            if usedBatchStatistics {
-                // dx = γ·σ⁻¹·(dz − mean(dz) − x̂·mean(dz·x̂)), written as k·dz + p·x + q.
-                let pi = -gamma * inv * inv * sumDzXhat / m
-                p[i] = Float(pi)
-                q[i] = Float(-gamma * inv * sumDz[i] / m - pi * mu)
+        Profiler.measure("batchnorm") {
+            guard let x = input, let y = output else { preconditionFailure("BatchNorm2d.backward without a forward that keeps activations") }
+            let c = x.channels
+            let m = Double(x.count / c)
+            let mask = fusedReLU ? y : nil
+            // dz = dy (masked by the ReLU); Σdz and Σdz·x give both parameter gradients.
+            let (sumDz, sumDzX) = ChannelKernels.sums(dy, x, mask: mask)
+            var k = [Float](repeating: 0, count: c), p = k, q = k
+            for i in 0..<c {
+                let mu = Double(mean[i]), inv = Double(inverseStd[i])
+                let sumDzXhat = (sumDzX[i] - mu * sumDz[i]) * inv
+                weight.gradient.data[i] = Float(sumDzXhat)
+                bias.gradient.data[i] = Float(sumDz[i])
+                let gamma = Double(weight.value.data[i])
+                k[i] = Float(gamma * inv)
+                if usedBatchStatistics {
+                    // dx = γ·σ⁻¹·(dz − mean(dz) − x̂·mean(dz·x̂)), written as k·dz + p·x + q.
+                    let pi = -gamma * inv * inv * sumDzXhat / m
+                    p[i] = Float(pi)
+                    q[i] = Float(-gamma * inv * sumDz[i] / m - pi * mu)
+                }
             }
+            return ChannelKernels.affine(dy, uScale: k, mask: mask, v: x, vScale: p, shift: q, relu: false)
         }
-        return ChannelKernels.affine(dy, uScale: k, mask: mask, v: x, vScale: p, shift: q, relu: false)
     }
 }

@@ -44,50 +44,54 @@ public final class Conv2d: Module {
     }
 
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
-        precondition(x.shape.count == 4 && x.channels == inputChannels,
-                     "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
-        if let direct, x.layout == .plain {
-            let y = Tensor(shape: outputShape(for: x.shape), layout: .plain)
-            direct.forward(x, weights: weight.value.data, bias: bias?.value.data, into: y)
+        Profiler.measure("convolution") {
+            precondition(x.shape.count == 4 && x.channels == inputChannels,
+                         "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
+            if let direct, x.layout == .plain {
+                let y = Tensor(shape: outputShape(for: x.shape), layout: .plain)
+                direct.forward(x, weights: weight.value.data, bias: bias?.value.data, into: y)
+                input = mode.keepsActivations ? x : nil
+                lastPrimitive = nil
+                return y
+            }
+            let geometry = Convolution.Geometry(
+                batch: x.batch, inputChannels: inputChannels, outputChannels: outputChannels, height: x.height, width: x.width,
+                kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
+                inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
+            let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
+            let primitive = primitives[key] ?? {
+                let p = Convolution(geometry, training: key.training)
+                primitives[key] = p
+                return p
+            }()
+            let y = Tensor(shape: outputShape(for: x.shape), layout: outputLayout)
+            primitive.forward(input: x.data, weights: weight.value.data, bias: bias?.value.data, output: y.data)
             input = mode.keepsActivations ? x : nil
-            lastPrimitive = nil
+            lastPrimitive = primitive
             return y
         }
-        let geometry = Convolution.Geometry(
-            batch: x.batch, inputChannels: inputChannels, outputChannels: outputChannels, height: x.height, width: x.width,
-            kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
-            inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
-        let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
-        let primitive = primitives[key] ?? {
-            let p = Convolution(geometry, training: key.training)
-            primitives[key] = p
-            return p
-        }()
-        let y = Tensor(shape: outputShape(for: x.shape), layout: outputLayout)
-        primitive.forward(input: x.data, weights: weight.value.data, bias: bias?.value.data, output: y.data)
-        input = mode.keepsActivations ? x : nil
-        lastPrimitive = primitive
-        return y
     }
 
     /// Fills the parameter gradients and returns ∂L/∂input (nil when not asked for:
     /// the network's first layer has no use for it).
     @discardableResult
     public func backward(_ dy: Tensor, inputGradient: Bool = true) -> Tensor? {
-        guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
-        if let direct, lastPrimitive == nil {
-            direct.backwardWeights(x, dy, weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
+        Profiler.measure("convolution") {
+            guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
+            if let direct, lastPrimitive == nil {
+                direct.backwardWeights(x, dy, weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
+                guard inputGradient else { return nil }
+                let dx = Tensor(shape: x.shape, layout: .plain)
+                direct.backwardData(dy, weights: weight.value.data, into: dx)
+                return dx
+            }
+            let primitive = lastPrimitive!
+            primitive.weightGradients(input: x.data, outputGradient: dy.data,
+                                      weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
             guard inputGradient else { return nil }
-            let dx = Tensor(shape: x.shape, layout: .plain)
-            direct.backwardData(dy, weights: weight.value.data, into: dx)
+            let dx = Tensor(shape: x.shape, layout: x.layout)
+            primitive.backward(outputGradient: dy.data, weights: weight.value.data, inputGradient: dx.data)
             return dx
         }
-        let primitive = lastPrimitive!
-        primitive.weightGradients(input: x.data, outputGradient: dy.data,
-                                  weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
-        guard inputGradient else { return nil }
-        let dx = Tensor(shape: x.shape, layout: x.layout)
-        primitive.backward(outputGradient: dy.data, weights: weight.value.data, inputGradient: dx.data)
-        return dx
     }
 }

@@ -32,30 +32,34 @@ public final class Linear: Module {
 
     /// Rows are everything but the last dimension, which must be `inputFeatures`.
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
-        precondition(x.layout == .plain && x.shape.last == inputFeatures, "Linear expects [..., \(inputFeatures)], got \(x.shape)")
-        let rows = x.count / inputFeatures
-        let y = Tensor(shape: Array(x.shape.dropLast()) + [outputFeatures])
-        product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil))
-            .run(x.data, weight.value.data, bias: bias?.value.data, into: y.data)
-        input = mode.keepsActivations ? x : nil
-        return y
+        Profiler.measure("linear") {
+            precondition(x.layout == .plain && x.shape.last == inputFeatures, "Linear expects [..., \(inputFeatures)], got \(x.shape)")
+            let rows = x.count / inputFeatures
+            let y = Tensor(shape: Array(x.shape.dropLast()) + [outputFeatures])
+            product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil))
+                .run(x.data, weight.value.data, bias: bias?.value.data, into: y.data)
+            input = mode.keepsActivations ? x : nil
+            return y
+        }
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
-        let rows = x.count / inputFeatures
-        // ∂W = dyᵀ·x, ∂b = Σ rows of dy, ∂x = dy·W.
-        product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))
-            .run(dy.data, x.data, into: weight.gradient.data)
-        if let bias {
-            for j in 0..<outputFeatures { bias.gradient.data[j] = 0 }
-            for r in 0..<rows {
-                let row = dy.data + r * outputFeatures
-                for j in 0..<outputFeatures { bias.gradient.data[j] += row[j] }
+        Profiler.measure("linear") {
+            guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
+            let rows = x.count / inputFeatures
+            // ∂W = dyᵀ·x, ∂b = Σ rows of dy, ∂x = dy·W.
+            product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))
+                .run(dy.data, x.data, into: weight.gradient.data)
+            if let bias {
+                for j in 0..<outputFeatures { bias.gradient.data[j] = 0 }
+                for r in 0..<rows {
+                    let row = dy.data + r * outputFeatures
+                    for j in 0..<outputFeatures { bias.gradient.data[j] += row[j] }
+                }
             }
+            let dx = Tensor(shape: x.shape)
+            product(.init(m: rows, n: inputFeatures, k: outputFeatures)).run(dy.data, weight.value.data, into: dx.data)
+            return dx
         }
-        let dx = Tensor(shape: x.shape)
-        product(.init(m: rows, n: inputFeatures, k: outputFeatures)).run(dy.data, weight.value.data, into: dx.data)
-        return dx
     }
 }

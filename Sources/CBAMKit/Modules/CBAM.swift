@@ -28,26 +28,30 @@ public final class CBAM: ResidualAttention {
     public var spatialAttention: Tensor? { spatialGate.gate }
 
     public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
-        let mc = channelGate.forward(features, mode)
-        let (pooled, argmax) = Pooling.overChannels(features, scale: mc)
-        let ms = spatialGate.forward(pooled, mode)
-        let out = GatedResidual.forward(features, channelScale: mc, spatialScale: ms, shortcut: shortcut, relu: true)
-        if mode.keepsActivations { self.features = features; output = out; channelMaximumAt = argmax }
-        return out
+        Profiler.measure("cbam gates") {
+            let mc = channelGate.forward(features, mode)
+            let (pooled, argmax) = Pooling.overChannels(features, scale: mc)
+            let ms = spatialGate.forward(pooled, mode)
+            let out = GatedResidual.forward(features, channelScale: mc, spatialScale: ms, shortcut: shortcut, relu: true)
+            if mode.keepsActivations { self.features = features; output = out; channelMaximumAt = argmax }
+            return out
+        }
     }
 
     public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
-        let (f, out, mc, ms) = (features!, output!, channelGate.gate!, spatialGate.gate!)
-        let g = GatedResidual.maskedGradient(dy, output: out)
-        // Spatial gate: ∂Ms = Σ_c g·F′, then back through the 7×7 conv to the pooled maps.
-        let dMs = GatedResidual.spatialScaleGradient(g, f, channelScale: mc)
-        let dPooled = spatialGate.backward(Tensor(shape: ms.shape, values: dMs.scalars))
-        let poolGradient = ChannelPoolGradient(pooled: dPooled, argmax: channelMaximumAt)
-        // Channel gate: ∂Mc = Σ_hw ∂F′·F, where ∂F′ = g·Ms + what the channel pooling sends back.
-        let dMc = GatedResidual.channelScaleGradient(g, f, spatialScale: ms, extra: poolGradient)
-        let (dAverage, dMaximum) = channelGate.backward(dMc)
-        let df = GatedResidual.inputGradient(g, channelScale: mc, spatialScale: ms, extra: poolGradient,
-                                             average: dAverage, maximum: dMaximum, argmax: channelGate.maximumAt)
-        return (df, g)
+        Profiler.measure("cbam gates") {
+            let (f, out, mc, ms) = (features!, output!, channelGate.gate!, spatialGate.gate!)
+            let g = GatedResidual.maskedGradient(dy, output: out)
+            // Spatial gate: ∂Ms = Σ_c g·F′, then back through the 7×7 conv to the pooled maps.
+            let dMs = GatedResidual.spatialScaleGradient(g, f, channelScale: mc)
+            let dPooled = spatialGate.backward(Tensor(shape: ms.shape, values: dMs.scalars))
+            let poolGradient = ChannelPoolGradient(pooled: dPooled, argmax: channelMaximumAt)
+            // Channel gate: ∂Mc = Σ_hw ∂F′·F, where ∂F′ = g·Ms + what the channel pooling sends back.
+            let dMc = GatedResidual.channelScaleGradient(g, f, spatialScale: ms, extra: poolGradient)
+            let (dAverage, dMaximum) = channelGate.backward(dMc)
+            let df = GatedResidual.inputGradient(g, channelScale: mc, spatialScale: ms, extra: poolGradient,
+                                                 average: dAverage, maximum: dMaximum, argmax: channelGate.maximumAt)
+            return (df, g)
+        }
     }
 }

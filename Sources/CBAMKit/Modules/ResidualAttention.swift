@@ -33,13 +33,17 @@ public final class NoAttention: ResidualAttention {
     public var parameters: [(key: String, parameter: Parameter)] { [] }
 
     public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
-        let out = GatedResidual.forward(features, shortcut: shortcut, relu: true)
-        output = mode.keepsActivations ? out : nil
-        return out
+        Profiler.measure("residual") {
+            let out = GatedResidual.forward(features, shortcut: shortcut, relu: true)
+            output = mode.keepsActivations ? out : nil
+            return out
+        }
     }
 
     public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
-        let g = GatedResidual.maskedGradient(dy, output: output!)
-        return (g, g)
+        Profiler.measure("residual") {
+            let g = GatedResidual.maskedGradient(dy, output: output!)
+            return (g, g)
+        }
     }
 }

@@ -20,23 +20,27 @@ public final class SqueezeExcitation: ResidualAttention {
     public var channelScale: Tensor? { scale }
 
     public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
-        let pooled = Pooling.overSpace(features).average
-        let h = Elementwise.relu(squeeze.forward(pooled, mode))
-        let s = Elementwise.sigmoid(excite.forward(h, mode))
-        let out = GatedResidual.forward(features, channelScale: s, shortcut: shortcut, relu: true)
-        scale = s
-        if mode.keepsActivations { self.features = features; hidden = h; output = out }
-        return out
+        Profiler.measure("se gate") {
+            let pooled = Pooling.overSpace(features).average
+            let h = Elementwise.relu(squeeze.forward(pooled, mode))
+            let s = Elementwise.sigmoid(excite.forward(h, mode))
+            let out = GatedResidual.forward(features, channelScale: s, shortcut: shortcut, relu: true)
+            scale = s
+            if mode.keepsActivations { self.features = features; hidden = h; output = out }
+            return out
+        }
     }
 
     public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
-        let (f, h, s, out) = (features!, hidden!, scale!, output!)
-        let g = GatedResidual.maskedGradient(dy, output: out)
-        let ds = GatedResidual.channelScaleGradient(g, f, spatialScale: nil, extra: nil)
-        let dh = Elementwise.reluBackward(excite.backward(Elementwise.sigmoidBackward(ds, output: s)), output: h)
-        let dPooled = squeeze.backward(dh)
-        let df = GatedResidual.inputGradient(g, channelScale: s, spatialScale: nil, extra: nil,
-                                             average: dPooled, maximum: nil, argmax: [])
-        return (df, g)
+        Profiler.measure("se gate") {
+            let (f, h, s, out) = (features!, hidden!, scale!, output!)
+            let g = GatedResidual.maskedGradient(dy, output: out)
+            let ds = GatedResidual.channelScaleGradient(g, f, spatialScale: nil, extra: nil)
+            let dh = Elementwise.reluBackward(excite.backward(Elementwise.sigmoidBackward(ds, output: s)), output: h)
+            let dPooled = squeeze.backward(dh)
+            let df = GatedResidual.inputGradient(g, channelScale: s, spatialScale: nil, extra: nil,
+                                                 average: dPooled, maximum: nil, argmax: [])
+            return (df, g)
+        }
     }
 }

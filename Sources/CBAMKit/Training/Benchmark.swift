@@ -14,12 +14,16 @@ public struct NetworkBenchmark {
         public var trainImagesPerSecond: Double
         public var inferImagesPerSecond: Double
         public var latencyMilliseconds: Double
+        /// Peak resident memory of the process after the training runs (VmHWM).
+        public var peakMemoryMB: Double
+        /// Share of a training step's time per kind of layer (with `profile`).
+        public var trainingTimeShares: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case framework, model, channels, threads, parameters
             case imageSize = "image_size", mflopsPerImage = "mflops_per_image"
             case trainImagesPerSecond = "train_images_per_s", inferImagesPerSecond = "infer_images_per_s"
-            case latencyMilliseconds = "latency_ms"
+            case latencyMilliseconds = "latency_ms", peakMemoryMB = "peak_memory_mb", trainingTimeShares = "train_time_shares"
         }
     }
 
@@ -27,6 +31,8 @@ public struct NetworkBenchmark {
     public var trainBatch = 128
     public var inferenceBatch = 256
     public var rounds = 7
+    /// Also time each kind of layer during extra training steps.
+    public var profile = false
 
     public init(configuration: ModelConfiguration) { self.configuration = configuration }
 
@@ -48,6 +54,23 @@ public struct NetworkBenchmark {
                 optimizer.step(parameters)
             }
         } / 3
+        let peak = peakResidentMegabytes()
+        var shares: [String: Double]?
+        if profile {
+            Profiler.reset()
+            Profiler.isEnabled = true
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<5 {
+                let logits = model.forward(trainImages, .training)
+                model.backward(loss(logits, labels: labels).gradient, inputGradient: false)
+                optimizer.step(parameters)
+            }
+            let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            Profiler.isEnabled = false
+            var result = Dictionary(uniqueKeysWithValues: Profiler.report.map { ($0.kind, $0.seconds / total) })
+            result["other (pooling, head, loss, optimiser)"] = 1 - result.values.reduce(0, +)
+            shares = result
+        }
         let inferImages = images(inferenceBatch)
         let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }
         let one = images(1)
@@ -57,7 +80,14 @@ public struct NetworkBenchmark {
                       mflopsPerImage: Double(forwardFLOPs(model)) / 1e6,
                       trainImagesPerSecond: Double(trainBatch) / train,
                       inferImagesPerSecond: Double(inferenceBatch) / infer,
-                      latencyMilliseconds: latency * 1000)
+                      latencyMilliseconds: latency * 1000, peakMemoryMB: peak, trainingTimeShares: shares)
+    }
+
+    private func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
     }
 
     /// Median wall time of `body`, in seconds.

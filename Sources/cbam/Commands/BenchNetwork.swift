@@ -17,6 +17,7 @@ struct BenchNetwork: ParsableCommand {
     @Option(help: "Classes.") var classes = 10
     @Option(help: "Base width w.") var width = 32
     @Option(help: "Blocks per stage.") var depth = 1
+    @Flag(help: "Also report each kind of layer's share of a training step.") var profile = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -28,7 +29,9 @@ struct BenchNetwork: ParsableCommand {
         let attention: AttentionKind = model == .plain ? .none : (model == .se ? .se : .cbam)
         let configuration = ModelConfiguration(attention: attention, channels: channels, imageSize: imageSize,
                                                classes: classes, width: width, depth: depth)
-        let result = NetworkBenchmark(configuration: configuration).run(name: model.rawValue)
+        var benchmark = NetworkBenchmark(configuration: configuration)
+        benchmark.profile = profile
+        let result = benchmark.run(name: model.rawValue)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -41,7 +44,13 @@ struct BenchNetwork: ParsableCommand {
             training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch 128, forward + backward + SGD)
             inference images/s    \(String(format: "%.0f", result.inferImagesPerSecond))  (batch 256)
             batch-1 latency       \(String(format: "%.2f", result.latencyMilliseconds)) ms
+            peak memory           \(String(format: "%.0f", result.peakMemoryMB)) MB (training at batch 128)
             """)
+            let achieved = 3 * result.mflopsPerImage * result.trainImagesPerSecond / 1000
+            print("training GFLOP/s      \(String(format: "%.0f", achieved))  (≈3× forward FLOPs per image; all layers, not only convolutions)")
+            for (kind, share) in (result.trainingTimeShares ?? [:]).sorted(by: { $0.value > $1.value }) {
+                print(String(format: "  %5.1f%%  %@", share * 100, kind))
+            }
         }
     }
 }

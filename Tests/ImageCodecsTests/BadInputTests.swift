@@ -85,6 +85,21 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    /// libjpeg only warns about these (and pads with grey); here they are errors.
+    func testCorruptJPEGDataIsAnError() throws {
+        let original = Fixtures.bytes("rgb_420.jpg")
+        let sos = try XCTUnwrap(original.firstRange(of: [0xFF, 0xDA])).lowerBound
+        let scan = sos + 2 + Int(original[sos + 2]) << 8 + Int(original[sos + 3])
+        var strayMarker = original, zeroed = original, badCodes = original
+        strayMarker.replaceSubrange(scan + 200..<scan + 202, with: [0xFF, 0xD3])
+        zeroed.replaceSubrange(scan + 50..<scan + 60, with: [UInt8](repeating: 0, count: 10))
+        for i in scan + 100..<scan + 140 { badCodes[i] = i % 2 == 0 ? 0xFF : 0x00 }
+        for corrupt in [strayMarker, zeroed, badCodes] {
+            let reason = reason(decoding: corrupt) ?? ""
+            XCTAssertTrue(reason.hasPrefix("invalid JPEG: Corrupt JPEG data"), reason)
+        }
+    }
+
     func testDecompressionBombsAreRefusedBeforeAllocating() {
         let cases = ["bomb_header.png": "100000 x 100000", "bomb_inflate.png": "20000 x 15000",
                      "bomb_progressive.jpg": "65500 x 65500"]

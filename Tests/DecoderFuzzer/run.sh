@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the decoder fuzz target with libFuzzer and AddressSanitizer and runs it
 # on one core, seeded with the test fixtures.
-#   Tests/DecoderFuzzer/run.sh [MAX_TOTAL_TIME_SECONDS]   (default 600)
+#   [FUZZ_LIBS=/tmp/fuzz-libs] Tests/DecoderFuzzer/run.sh [MAX_TOTAL_TIME_SECONDS]   (default 600)
 # Crashes are written to Tests/DecoderFuzzer/artifacts/; the grown corpus to
 # Tests/DecoderFuzzer/corpus/ (both git-ignored).
 set -euo pipefail
@@ -16,6 +16,12 @@ cd "$root"
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
        -Xcc -fsanitize=fuzzer-no-link,address
        -Xlinker --export-dynamic-symbol=LLVMFuzzerRunDriver)
+# FUZZ_LIBS: a folder whose lib/ holds libpng16.a and libjpeg.a built with
+# coverage (build-instrumented-libs.sh); without it the system libraries are
+# used and only our own code guides the fuzzer.
+if [[ -n "${FUZZ_LIBS:-}" ]]; then
+    flags+=(-Xlinker -L"$FUZZ_LIBS/lib" -Xlinker -lz -Xlinker -lm)
+fi
 CBAM_FUZZ=1 swift build -c debug --scratch-path .build-fuzz --product DecoderFuzzer "${flags[@]}" \
     2> >(grep -v "Cannot export local symbol" >&2)
 binary="$(CBAM_FUZZ=1 swift build -c debug --scratch-path .build-fuzz --show-bin-path)/DecoderFuzzer"

@@ -20,4 +20,13 @@ apt-get source -qq libpng1.6 libjpeg-turbo
         -DWITH_TURBOJPEG=0 > /dev/null \
     && make -s jpeg-static && mkdir -p "$prefix/lib" && cp libjpeg.a "$prefix/lib/")
 rm -rf "$source_folder"
+# run.sh points PKG_CONFIG_PATH here, so that SwiftPM's -lpng16 (and -ljpeg) find these first.
+mkdir -p "$prefix/lib/pkgconfig"
+cat > "$prefix/lib/pkgconfig/libpng16.pc" <<PC
+Name: libpng16
+Description: libpng with libFuzzer coverage and AddressSanitizer
+Version: 1.6
+Libs: -L$prefix/lib -lpng16 -lz -lm
+Cflags: -I/usr/include/libpng16
+PC
 ls "$prefix/lib"/*.a

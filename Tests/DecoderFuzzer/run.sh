@@ -20,7 +20,7 @@ flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 # coverage (build-instrumented-libs.sh); without it the system libraries are
 # used and only our own code guides the fuzzer.
 if [[ -n "${FUZZ_LIBS:-}" ]]; then
-    flags+=(-Xlinker -L"$FUZZ_LIBS/lib" -Xlinker -lz -Xlinker -lm)
+    export PKG_CONFIG_PATH="$FUZZ_LIBS/lib/pkgconfig"
 fi
 CBAM_FUZZ=1 swift build -c debug --scratch-path .build-fuzz --product DecoderFuzzer "${flags[@]}" \
     2> >(grep -v "Cannot export local symbol" >&2)

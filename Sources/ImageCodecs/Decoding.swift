@@ -1,4 +1,4 @@
-import CImageCodecs
+internal import CImageCodecs   // internal: no C type can reach the public API
 
 extension Image {
     /// Decodes PNG or JPEG bytes (the format is found from the bytes).

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 import ImageCodecs
 
@@ -112,6 +115,25 @@ final class BadInputTests: XCTestCase {
     func testTwelveBitJPEGIsUnsupported() {
         XCTAssertEqual(reason(decoding: Fixtures.bytes("twelve_bit.jpg")),
                        "unsupported JPEG: 12-bit samples (only 8-bit is supported)")
+    }
+
+    /// libpng and libjpeg print warnings and errors by default; here they are silent.
+    func testLibrariesPrintNothingToStandardError() throws {
+        let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let captured = folder + "/stderr.txt"
+        let file = open(captured, O_WRONLY | O_CREAT, 0o644)
+        let saved = dup(STDERR_FILENO)
+        dup2(file, STDERR_FILENO)
+        for name in ["bad_zlib.png", "twelve_bit.jpg", "bomb_progressive.jpg"] {
+            _ = reason(decoding: Fixtures.bytes(name))
+        }
+        let jpeg = Fixtures.bytes("progressive.jpg")
+        _ = reason(decoding: Array(jpeg[..<(jpeg.count / 2)]))
+        dup2(saved, STDERR_FILENO)
+        close(saved)
+        close(file)
+        XCTAssertEqual(try String(contentsOfFile: captured, encoding: .utf8), "")
     }
 
     func testAFailedDecodeLeavesTheImageEmpty() throws {

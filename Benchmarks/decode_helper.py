@@ -7,7 +7,7 @@
     decode_helper.py table CBAM_JSON PILLOW_JSON
                                           the side-by-side table
 Pillow is measured like `cbam bench decode`: bytes read once, then
-Image.open(BytesIO(bytes)).load() on one thread, the median of ROUNDS rounds.
+Image.open(BytesIO(bytes)).load() on one thread, ROUNDS rounds.
 """
 import io
 import json
@@ -21,7 +21,9 @@ import zlib
 
 
 def make(folder):
-    """Plain Python (zlib) and cjpeg, so that the images exist without Pillow."""
+    """Plain Python (zlib) and cjpeg, so that the images exist without Pillow.
+    The PNGs are written unfiltered; decode.sh re-encodes them with `cbam convert`,
+    that is with libpng's default adaptive filtering, as most software writes PNG."""
 
     def photo(width, height, channels):
         """Smooth shapes plus a little noise: compresses like a photograph, not like noise."""
@@ -38,29 +40,16 @@ def make(folder):
             rows.append(bytes(row))
         return rows
 
-    def paeth_filtered(rows, bpp):
-        out, previous = bytearray(), bytes(len(rows[0]))
-        for row in rows:
-            out.append(4)
-            for i, value in enumerate(row):
-                a = row[i - bpp] if i >= bpp else 0
-                b, c = previous[i], previous[i - bpp] if i >= bpp else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                out.append((value - (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF)
-            previous = row
-        return bytes(out)
-
     def write_png(name, width, height, channels):
         def chunk(kind, data):
             return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
         ihdr = struct.pack(">IIBBBBB", width, height, 8, 2 if channels == 3 else 0, 0, 0, 0)
-        data = zlib.compress(paeth_filtered(photo(width, height, channels), channels), 6)
+        data = zlib.compress(b"".join(b"\x00" + row for row in photo(width, height, channels)))
         with open(f"{folder}/{name}", "wb") as f:
             f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 
-    write_png("mnist-like-28x28.png", 28, 28, 1)
-    write_png("photo-256x256.png", 256, 256, 3)
+    write_png("mnist-like-28x28-unfiltered.png", 28, 28, 1)
+    write_png("photo-256x256-unfiltered.png", 256, 256, 3)
     ppm = f"{folder}/photo-640x480.ppm"
     with open(ppm, "wb") as f:
         f.write(b"P6 640 480 255\n" + b"".join(photo(640, 480, 3)))
@@ -80,22 +69,31 @@ def pillow(seconds, rounds, files):
                     Image.open(io.BytesIO(data)).load()
                 count += 8
             rates.append(count / (time.perf_counter() - start))
-        print(json.dumps({"file": name, "imagesPerSecond": sorted(rates)[len(rates) // 2], "rounds": rates}))
+        print(json.dumps({"file": name, "imagesPerSecond": sorted(rates)[len(rates) // 2]}))
 
 
 def table(cbam_json, pillow_json):
-    cbam = [json.loads(line) for line in open(cbam_json) if line.strip()]
-    pil = {r["file"]: r for r in (json.loads(line) for line in open(pillow_json) if line.strip())}
-    print(f"{'file':<28} {'size':>11} {'cbam img/s':>11} {'Pillow img/s':>13} {'ratio':>6}")
-    for r in cbam:
-        name = r["file"].rsplit("/", 1)[-1]
+    """Each file has one line per round in each JSON file; the medians are compared."""
+    def medians(path):
+        rates, info = {}, {}
+        for line in open(path):
+            if line.strip():
+                r = json.loads(line)
+                rates.setdefault(r["file"], []).append(r["imagesPerSecond"])
+                info[r["file"]] = r
+        return {f: sorted(v)[len(v) // 2] for f, v in rates.items()}, info
+
+    cbam, info = medians(cbam_json)
+    pil, _ = medians(pillow_json)
+    print(f"{'file':<22} {'size':>11} {'cbam img/s':>11} {'Pillow img/s':>13} {'ratio':>6}")
+    for name, rate in cbam.items():
+        r = info[name]
         size = f"{r['width']}x{r['height']}x{r['channels']}"
-        other = pil.get(r["file"])
-        if other:
-            ratio = r["imagesPerSecond"] / other["imagesPerSecond"]
-            print(f"{name:<28} {size:>11} {r['imagesPerSecond']:>11.0f} {other['imagesPerSecond']:>13.0f} {ratio:>5.2f}x")
+        short = name.rsplit("/", 1)[-1]
+        if name in pil:
+            print(f"{short:<22} {size:>11} {rate:>11.0f} {pil[name]:>13.0f} {rate / pil[name]:>5.2f}x")
         else:
-            print(f"{name:<28} {size:>11} {r['imagesPerSecond']:>11.0f} {'-':>13} {'-':>6}")
+            print(f"{short:<22} {size:>11} {rate:>11.0f} {'-':>13} {'-':>6}")
 
 
 if __name__ == "__main__":

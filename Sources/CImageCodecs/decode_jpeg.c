@@ -94,8 +94,10 @@ cbam_status cbam_decode_jpeg(const uint8_t *data, size_t size, cbam_decode_optio
     if (cbam_refuse_size(cinfo.image_width, cinfo.image_height, options.max_pixels, result))
         longjmp(failure.jump, 1);
     // libjpeg's own buffers (a progressive image keeps every coefficient):
-    // at most 3 components of 2-byte coefficients per allowed pixel, plus slack.
-    cinfo.mem->max_memory_to_use = (long)(options.max_pixels * 3 * sizeof(JCOEF) + (64u << 20));
+    // 2-byte coefficients per component and pixel, plus slack for padding and tables.
+    const uint64_t coefficient_bytes =
+        (uint64_t)cinfo.image_width * cinfo.image_height * (uint64_t)cinfo.num_components * sizeof(JCOEF);
+    cinfo.mem->max_memory_to_use = (long)(coefficient_bytes + (64u << 20));
 
     const int is_cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     if (cinfo.jpeg_color_space == JCS_GRAYSCALE) cinfo.out_color_space = JCS_GRAYSCALE;

@@ -56,8 +56,8 @@ void cbam_apply_orientation(const uint8_t *src, int width, int height, int chann
     default: memcpy(dst, src, (size_t)(w * h * channels)); return;
     }
     for (ptrdiff_t y = 0; y < h; y++) {
-        uint8_t *out = dst + (origin + y * step_y) * channels;
-        for (ptrdiff_t x = 0; x < w; x++, src += channels, out += step_x * channels)
-            memcpy(out, src, (size_t)channels);
+        const ptrdiff_t row = origin + y * step_y;
+        for (ptrdiff_t x = 0; x < w; x++, src += channels)
+            memcpy(dst + (row + x * step_x) * channels, src, (size_t)channels);
     }
 }

@@ -1,4 +1,4 @@
-import CImageCodecs
+internal import CImageCodecs   // internal: no C type can reach the public API
 
 extension Image {
     /// Decodes PNG or JPEG bytes (the format is found from the bytes).
@@ -43,6 +43,7 @@ extension Image {
         }
         if status == CBAM_NEEDS_BUFFER {
             let count = Int(result.width) * Int(result.height) * Int(result.channels)
+            pixels = []   // the old memory goes before the new is taken
             pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
                 status = decoder(data, bytes.count, cOptions, buffer.baseAddress, count, &result)
                 initialized = status == CBAM_OK ? count : 0
@@ -50,7 +51,8 @@ extension Image {
         }
         guard status == CBAM_OK else {
             self = Image()
-            throw ImageError(file: name, reason: status == CBAM_FAILED ? Self.message(in: &result) : "decoder needs more memory twice")
+            let reason = status == CBAM_FAILED ? Self.message(in: &result) : "internal error: the decoder asked for memory twice"
+            throw ImageError(file: name, reason: reason)
         }
         let count = Int(result.width) * Int(result.height) * Int(result.channels)
         pixels.removeLast(pixels.count - count)   // keeps the capacity for the next decode

@@ -1,4 +1,4 @@
-import CImageCodecs
+internal import CImageCodecs   // internal: no C type can reach the public API
 
 extension Image {
     /// The image as an 8-bit PNG (grey, grey+alpha, RGB or RGBA).

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 import ImageCodecs
 
@@ -85,6 +88,21 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    /// libjpeg only warns about these (and pads with grey); here they are errors.
+    func testCorruptJPEGDataIsAnError() throws {
+        let original = Fixtures.bytes("rgb_420.jpg")
+        let sos = try XCTUnwrap(original.firstRange(of: [0xFF, 0xDA])).lowerBound
+        let scan = sos + 2 + Int(original[sos + 2]) << 8 + Int(original[sos + 3])
+        var strayMarker = original, zeroed = original, badCodes = original
+        strayMarker.replaceSubrange(scan + 200..<scan + 202, with: [0xFF, 0xD3])
+        zeroed.replaceSubrange(scan + 50..<scan + 60, with: [UInt8](repeating: 0, count: 10))
+        for i in scan + 100..<scan + 140 { badCodes[i] = i % 2 == 0 ? 0xFF : 0x00 }
+        for corrupt in [strayMarker, zeroed, badCodes] {
+            let reason = reason(decoding: corrupt) ?? ""
+            XCTAssertTrue(reason.hasPrefix("invalid JPEG: Corrupt JPEG data"), reason)
+        }
+    }
+
     func testDecompressionBombsAreRefusedBeforeAllocating() {
         let cases = ["bomb_header.png": "100000 x 100000", "bomb_inflate.png": "20000 x 15000",
                      "bomb_progressive.jpg": "65500 x 65500"]
@@ -97,6 +115,25 @@ final class BadInputTests: XCTestCase {
     func testTwelveBitJPEGIsUnsupported() {
         XCTAssertEqual(reason(decoding: Fixtures.bytes("twelve_bit.jpg")),
                        "unsupported JPEG: 12-bit samples (only 8-bit is supported)")
+    }
+
+    /// libpng and libjpeg print warnings and errors by default; here they are silent.
+    func testLibrariesPrintNothingToStandardError() throws {
+        let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let captured = folder + "/stderr.txt"
+        let file = open(captured, O_WRONLY | O_CREAT, 0o644)
+        let saved = dup(STDERR_FILENO)
+        dup2(file, STDERR_FILENO)
+        for name in ["bad_zlib.png", "twelve_bit.jpg", "bomb_progressive.jpg"] {
+            _ = reason(decoding: Fixtures.bytes(name))
+        }
+        let jpeg = Fixtures.bytes("progressive.jpg")
+        _ = reason(decoding: Array(jpeg[..<(jpeg.count / 2)]))
+        dup2(saved, STDERR_FILENO)
+        close(saved)
+        close(file)
+        XCTAssertEqual(try String(contentsOfFile: captured, encoding: .utf8), "")
     }
 
     func testAFailedDecodeLeavesTheImageEmpty() throws {

@@ -26,7 +26,7 @@ final class DecodingTests: XCTestCase {
     }
 
     func testJPEGVariants() throws {
-        try checkCases(where: { $0.hasSuffix(".jpg") && !$0.hasPrefix("exif") }, minimum: 11)
+        try checkCases(where: { $0.hasSuffix(".jpg") && !$0.hasPrefix("exif") }, minimum: 13)
     }
 
     func testEXIFOrientations() throws {

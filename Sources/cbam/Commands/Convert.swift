@@ -1,27 +1,38 @@
 import ArgumentParser
 import ImageCodecs
 
-/// `cbam convert INPUT OUTPUT.png`: decode any supported image and write it as PNG,
-/// optionally as the model sees it (the whole image resized to S×S, 1 or 3 channels).
+/// `cbam convert`: the user's way to see what the model will see.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Decode a PNG or JPEG and write it as PNG, optionally as the model would see it.",
+        abstract: "Decode an image and write it as PNG, as the model would see it.",
         discussion: """
-        The format is read from the bytes. EXIF orientation is applied and alpha is composited over \
-        white. --size resizes the whole image to S×S (antialiased when shrinking), as training and \
-        classification do.
-        """)
+            INPUT may be PNG or JPEG (recognised by its content, not its name). The EXIF \
+            orientation is applied and transparency is composited over white. With --size S \
+            the whole image is resized to S x S, as the model's data loader does: the aspect \
+            ratio is not kept and nothing is cropped (the filter is Pillow's BILINEAR, \
+            antialiased when shrinking). With --channels 1 the image becomes grey (BT.601 luma), \
+            with --channels 3 RGB.
+            """)
 
-    @Argument(help: "A PNG or JPEG file.") var input: String
-    @Argument(help: "The PNG file to write.") var output: String
-    @Option(help: "Resize to S×S.") var size: Int?
-    @Option(help: "Convert to 1 (grey, BT.601 luma) or 3 (RGB) channels.") var channels: Int?
-    @Option(name: .customLong("max-pixels"), help: "Refuse images larger than this many pixels.") var maxPixels = 64_000_000
+    @Argument(help: "The image to read (PNG or JPEG).")
+    var input: String
+
+    @Argument(help: "The PNG file to write (replaced atomically).")
+    var output: String
+
+    @Option(help: ArgumentHelp("Resize the whole image to S x S pixels.", valueName: "S"))
+    var size: Int?
+
+    @Option(help: "Convert to 1 (grey) or 3 (RGB) channels; by default keep the decoded ones.")
+    var channels: Int?
+
+    @Option(help: "Refuse images with more pixels than this (a guard against decompression bombs).")
+    var maxPixels: Int = DecodeOptions().maxPixels
 
     func validate() throws {
+        if let size, size < 1 { throw ValidationError("--size must be at least 1") }
         if let channels, channels != 1 && channels != 3 { throw ValidationError("--channels must be 1 or 3") }
-        if let size, size < 1 { throw ValidationError("--size must be positive") }
-        guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive") }
+        if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
     }
 
     func run() throws {

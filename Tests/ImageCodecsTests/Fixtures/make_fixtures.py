@@ -246,6 +246,28 @@ def make_jpegs():
         rgb += [((255 - v) * stored_k + 127) // 255 for v in (c, m, y)]
     expect("cmyk_adobe.jpg", JW, JH, 3, rgb)
 
+    # The same data declared plain CMYK (Adobe transform 0: no YCC conversion),
+    # and with no Adobe marker at all (then the samples are not inverted:
+    # R = (255 - C) * (255 - K) / 255 on the stored values).
+    original = open(os.path.join(HERE, "cmyk_adobe.jpg"), "rb").read()
+    app14 = original.index(b"Adobe") - 4   # the APP14 marker (FF EE) and its length come first
+    assert original[app14:app14 + 2] == b"\xff\xee"
+    length = struct.unpack(">H", original[app14 + 2:app14 + 4])[0]
+    transform0 = bytearray(original)
+    transform0[app14 + 15] = 0
+    write("cmyk_adobe_transform0.jpg", bytes(transform0))
+    write("cmyk_no_adobe.jpg", original[:app14] + original[app14 + 2 + length:])
+    for name, inverted in (("cmyk_adobe_transform0.jpg", True), ("cmyk_no_adobe.jpg", False)):
+        decoded = Image.open(os.path.join(HERE, name))
+        assert decoded.mode == "CMYK"
+        raw, rgb = decoded.tobytes(), []
+        for i in range(0, len(raw), 4):
+            stored = [255 - v for v in raw[i:i + 4]]          # Pillow inverts CMYK JPEGs
+            if not inverted:
+                stored = [255 - v for v in stored]
+            rgb += [(v * stored[3] + 127) // 255 for v in stored[:3]]
+        expect(name, JW, JH, 3, rgb)
+
     for orientation in range(1, 9):
         name = f"exif_orientation_{orientation}.jpg"
         im.save(os.path.join(HERE, name), quality=90, exif=exif(orientation, big_endian=orientation % 2 == 0))

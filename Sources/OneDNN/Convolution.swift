@@ -11,6 +11,8 @@ public final class Convolution {
         public var kernel, stride, padding: Int
         public var hasBias: Bool
         public var inputFormat, outputFormat: ActivationFormat
+        /// ReLU applied to the output inside the convolution (a oneDNN post-op; forward only).
+        public var fusedReLU = false
 
         public init(batch: Int, inputChannels: Int, outputChannels: Int, height: Int, width: Int,
                     kernel: Int, stride: Int, padding: Int, hasBias: Bool,
@@ -49,8 +51,18 @@ public final class Convolution {
                 &desc, training ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct,
                 &srcMD, &anyWeights, biasPointer, &dstMD, strides, padding, padding), "describing convolution \(geometry)")
         }
+        var attributes: dnnl_primitive_attr_t?
+        check(dnnl_primitive_attr_create(&attributes), "creating convolution attributes")
+        defer { dnnl_primitive_attr_destroy(attributes) }
+        if geometry.fusedReLU {
+            var postOps: dnnl_post_ops_t?
+            check(dnnl_post_ops_create(&postOps), "creating post-ops")
+            check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0), "appending ReLU")
+            check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "setting post-ops")
+            dnnl_post_ops_destroy(postOps)
+        }
         var pd: dnnl_primitive_desc_t?
-        check(dnnl_primitive_desc_create(&pd, &desc, nil, Engine.shared.engine, nil), "creating convolution \(geometry)")
+        check(dnnl_primitive_desc_create(&pd, &desc, attributes, Engine.shared.engine, nil), "creating convolution \(geometry)")
         forwardPrimitive = Primitive(descriptor: pd!)
         forwardWeights = ReorderedCopy(plain: memoryDescriptor(geometry.weightDims, tag: dnnl_oihw),
                                        chosen: forwardPrimitive.memoryDescriptor(dnnl_query_weights_md))

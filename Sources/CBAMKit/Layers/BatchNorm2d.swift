@@ -67,6 +67,14 @@ public final class BatchNorm2d: Module {
         }
     }
 
+    /// The affine map y = scale·x + shift that inference applies, from the running statistics.
+    public var inferenceAffine: (scale: [Float], shift: [Float]) {
+        let c = runningMean.count
+        let scale = (0..<c).map { weight.value.data[$0] / (runningVariance.data[$0] + epsilon).squareRoot() }
+        let shift = (0..<c).map { bias.value.data[$0] - runningMean.data[$0] * scale[$0] }
+        return (scale, shift)
+    }
+
     public func backward(_ dy: Tensor) -> Tensor {
         Profiler.measure("batchnorm") {
             guard let x = input, let y = output else { preconditionFailure("BatchNorm2d.backward without a forward that keeps activations") }

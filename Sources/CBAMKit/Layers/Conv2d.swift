@@ -45,31 +45,51 @@ public final class Conv2d: Module {
 
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
         Profiler.measure("convolution") {
-            precondition(x.shape.count == 4 && x.channels == inputChannels,
-                         "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
-            if let direct, x.layout == .plain {
-                let y = Tensor(shape: outputShape(for: x.shape), layout: .plain)
-                direct.forward(x, weights: weight.value.data, bias: bias?.value.data, into: y)
-                input = mode.keepsActivations ? x : nil
-                lastPrimitive = nil
-                return y
-            }
-            let geometry = Convolution.Geometry(
-                batch: x.batch, inputChannels: inputChannels, outputChannels: outputChannels, height: x.height, width: x.width,
-                kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
-                inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
-            let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
-            let primitive = primitives[key] ?? {
-                let p = Convolution(geometry, training: key.training)
-                primitives[key] = p
-                return p
-            }()
-            let y = Tensor(shape: outputShape(for: x.shape), layout: outputLayout)
-            primitive.forward(input: x.data, weights: weight.value.data, bias: bias?.value.data, output: y.data)
-            input = mode.keepsActivations ? x : nil
-            lastPrimitive = primitive
-            return y
+            run(x, mode, weights: weight.value.data, bias: bias?.value.data, relu: false)
         }
+    }
+
+    /// Inference with the BatchNorm that follows folded in: weights scaled per output
+    /// channel, its shift added as a bias, and its ReLU (if fused) run as a oneDNN
+    /// post-op, so the BatchNorm pass disappears.
+    public func forward(_ x: Tensor, foldingIn norm: BatchNorm2d) -> Tensor {
+        Profiler.measure("convolution") {
+            let (scale, shift) = norm.inferenceAffine
+            let perOutput = inputChannels * kernel * kernel
+            let foldedWeights = Tensor(shape: weight.shape), foldedBias = Tensor(shape: [outputChannels])
+            for o in 0..<outputChannels {
+                for i in 0..<perOutput { foldedWeights.data[o * perOutput + i] = weight.value.data[o * perOutput + i] * scale[o] }
+                foldedBias.data[o] = (bias?.value.data[o] ?? 0) * scale[o] + shift[o]
+            }
+            return run(x, .inference, weights: foldedWeights.data, bias: foldedBias.data, relu: norm.fusedReLU)
+        }
+    }
+
+    private func run(_ x: Tensor, _ mode: Mode, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool) -> Tensor {
+        precondition(x.shape.count == 4 && x.channels == inputChannels,
+                     "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
+        input = mode.keepsActivations ? x : nil
+        if let direct, x.layout == .plain {
+            let y = Tensor(shape: outputShape(for: x.shape), layout: .plain)
+            direct.forward(x, weights: weights, bias: bias, into: y)
+            lastPrimitive = nil
+            return relu ? Elementwise.relu(y) : y
+        }
+        var geometry = Convolution.Geometry(
+            batch: x.batch, inputChannels: inputChannels, outputChannels: outputChannels, height: x.height, width: x.width,
+            kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
+            inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
+        geometry.fusedReLU = relu
+        let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
+        let primitive = primitives[key] ?? {
+            let p = Convolution(geometry, training: key.training)
+            primitives[key] = p
+            return p
+        }()
+        let y = Tensor(shape: outputShape(for: x.shape), layout: outputLayout)
+        primitive.forward(input: x.data, weights: weights, bias: bias, output: y.data)
+        lastPrimitive = primitive
+        return y
     }
 
     /// Fills the parameter gradients and returns ∂L/∂input (nil when not asked for:

@@ -46,6 +46,11 @@ public final class BasicBlock: Module {
     }
 
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
+        if mode == .inference {  // BatchNorm folded into the convolutions
+            let features = conv2.forward(conv1.forward(x, foldingIn: bn1), foldingIn: bn2)
+            let shortcut = downsample.map { $0.conv.forward(x, foldingIn: $0.norm) } ?? x
+            return attention.forward(features, shortcut: shortcut, mode)
+        }
         let features = bn2.forward(conv2.forward(bn1.forward(conv1.forward(x, mode), mode), mode), mode)
         let shortcut = downsample.map { $0.norm.forward($0.conv.forward(x, mode), mode) } ?? x
         return attention.forward(features, shortcut: shortcut, mode)

@@ -52,7 +52,7 @@ public final class ResNetSmall: ImageClassifier {
     public func forward(_ images: Tensor, _ mode: Mode) -> Tensor {
         precondition(images.shape.count == 4 && images.channels == configuration.channels,
                      "expected images [N, \(configuration.channels), H, W], got \(images.shape)")
-        var x = bn1.forward(conv1.forward(images, mode), mode)
+        var x = mode == .inference ? conv1.forward(images, foldingIn: bn1) : bn1.forward(conv1.forward(images, mode), mode)
         for (_, block) in blocks { x = block.forward(x, mode) }
         lastFeatures = x
         pooledShape = x.shape

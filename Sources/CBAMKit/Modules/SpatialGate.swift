@@ -19,7 +19,8 @@ public final class SpatialGate: Module {
 
     /// Ms as [N, 1, H, W], from the channel-pooled maps [N, 2, H, W].
     public func forward(_ pooled: Tensor, _ mode: Mode) -> Tensor {
-        let ms = Elementwise.sigmoid(norm.forward(conv.forward(pooled, mode), mode))
+        let normalized = mode == .inference ? conv.forward(pooled, foldingIn: norm) : norm.forward(conv.forward(pooled, mode), mode)
+        let ms = Elementwise.sigmoid(normalized)
         gate = ms
         return ms
     }

@@ -18,12 +18,15 @@ public struct NetworkBenchmark {
         public var peakMemoryMB: Double
         /// Share of a training step's time per kind of layer (with `profile`).
         public var trainingTimeShares: [String: Double]?
+        /// Share of an inference batch's time per kind of layer (with `profile`).
+        public var inferenceTimeShares: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case framework, model, channels, threads, parameters
             case imageSize = "image_size", mflopsPerImage = "mflops_per_image"
             case trainImagesPerSecond = "train_images_per_s", inferImagesPerSecond = "infer_images_per_s"
             case latencyMilliseconds = "latency_ms", peakMemoryMB = "peak_memory_mb", trainingTimeShares = "train_time_shares"
+            case inferenceTimeShares = "infer_time_shares"
         }
     }
 
@@ -55,23 +58,13 @@ public struct NetworkBenchmark {
             }
         } / 3
         let peak = peakResidentMegabytes()
-        var shares: [String: Double]?
-        if profile {
-            Profiler.reset()
-            Profiler.isEnabled = true
-            let start = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<5 {
-                let logits = model.forward(trainImages, .training)
-                model.backward(loss(logits, labels: labels).gradient, inputGradient: false)
-                optimizer.step(parameters)
-            }
-            let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            Profiler.isEnabled = false
-            var result = Dictionary(uniqueKeysWithValues: Profiler.report.map { ($0.kind, $0.seconds / total) })
-            result["other (pooling, head, loss, optimiser)"] = 1 - result.values.reduce(0, +)
-            shares = result
-        }
+        let shares = profile ? timeShares {
+            let logits = model.forward(trainImages, .training)
+            model.backward(loss(logits, labels: labels).gradient, inputGradient: false)
+            optimizer.step(parameters)
+        } : nil
         let inferImages = images(inferenceBatch)
+        let inferenceShares = profile ? timeShares { _ = model.forward(inferImages, .inference) } : nil
         let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }
         let one = images(1)
         let latency = median(51, warmup: 10) { _ = model.forward(one, .inference) }
@@ -80,7 +73,21 @@ public struct NetworkBenchmark {
                       mflopsPerImage: Double(forwardFLOPs(model)) / 1e6,
                       trainImagesPerSecond: Double(trainBatch) / train,
                       inferImagesPerSecond: Double(inferenceBatch) / infer,
-                      latencyMilliseconds: latency * 1000, peakMemoryMB: peak, trainingTimeShares: shares)
+                      latencyMilliseconds: latency * 1000, peakMemoryMB: peak, trainingTimeShares: shares,
+                      inferenceTimeShares: inferenceShares)
+    }
+
+    /// Each kind of layer's share of `body`'s time over five runs.
+    private func timeShares(_ body: () -> Void) -> [String: Double] {
+        Profiler.reset()
+        Profiler.isEnabled = true
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<5 { body() }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        Profiler.isEnabled = false
+        var result = Dictionary(uniqueKeysWithValues: Profiler.report.map { ($0.kind, $0.seconds / total) })
+        result["other (pooling, head, loss, optimiser)"] = 1 - result.values.reduce(0, +)
+        return result
     }
 
     private func peakResidentMegabytes() -> Double {

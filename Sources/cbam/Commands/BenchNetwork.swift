@@ -48,8 +48,12 @@ struct BenchNetwork: ParsableCommand {
             """)
             let achieved = 3 * result.mflopsPerImage * result.trainImagesPerSecond / 1000
             print("training GFLOP/s      \(String(format: "%.0f", achieved))  (≈3× forward FLOPs per image; all layers, not only convolutions)")
-            for (kind, share) in (result.trainingTimeShares ?? [:]).sorted(by: { $0.value > $1.value }) {
-                print(String(format: "  %5.1f%%  %@", share * 100, kind))
+            for (title, shares) in [("training step", result.trainingTimeShares), ("inference batch", result.inferenceTimeShares)] {
+                guard let shares else { continue }
+                print("share of a \(title):")
+                for (kind, share) in shares.sorted(by: { $0.value > $1.value }) {
+                    print(String(format: "  %5.1f%%  %@", share * 100, kind))
+                }
             }
         }
     }

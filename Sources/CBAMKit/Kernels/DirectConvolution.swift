@@ -25,16 +25,8 @@ struct DirectConvolution {
                 let out = y.data + (image * outputChannels + o) * oh * ow
                 out.update(repeating: bias?[o] ?? 0, count: oh * ow)
                 for c in 0..<inputChannels {
-                    let plane = padded + c * ph * pw
-                    for ky in 0..<kernel {
-                        for kx in 0..<kernel {
-                            let weight = w[((o * inputChannels + c) * kernel + ky) * kernel + kx]
-                            for row in 0..<oh {
-                                let source = plane + (row + ky) * pw + kx, target = out + row * ow
-                                for col in 0..<ow { target[col] += weight * source[col] }
-                            }
-                        }
-                    }
+                    slide(window: padded + c * ph * pw, windowWidth: pw, over: out, height: oh, width: ow,
+                          weights: w + (o * inputChannels + c) * kernel * kernel, intoWindow: false)
                 }
             }
         }
@@ -51,16 +43,8 @@ struct DirectConvolution {
             for o in 0..<outputChannels {
                 let gradient = dy.data + (image * outputChannels + o) * oh * ow
                 for c in 0..<inputChannels {
-                    let plane = padded + c * ph * pw
-                    for ky in 0..<kernel {
-                        for kx in 0..<kernel {
-                            let weight = w[((o * inputChannels + c) * kernel + ky) * kernel + kx]
-                            for row in 0..<oh {
-                                let target = plane + (row + ky) * pw + kx, source = gradient + row * ow
-                                for col in 0..<ow { target[col] += weight * source[col] }
-                            }
-                        }
-                    }
+                    slide(window: padded + c * ph * pw, windowWidth: pw, over: gradient, height: oh, width: ow,
+                          weights: w + (o * inputChannels + c) * kernel * kernel, intoWindow: true)
                 }
             }
             for c in 0..<inputChannels {
@@ -109,6 +93,23 @@ struct DirectConvolution {
         let total = sumPartials(partials)
         for i in 0..<weightCount { dw[i] = Float(total[i]) }
         if let db { for o in 0..<outputChannels { db[o] = Float(total[weightCount + o]) } }
+    }
+
+    /// For each kernel tap, the output-sized map `dense` against the padded plane
+    /// shifted by the tap: forward adds weight·window into dense, backward adds
+    /// weight·dense into the window (the transpose).
+    private func slide(window: UnsafeMutablePointer<Float>, windowWidth pw: Int, over dense: UnsafeMutablePointer<Float>,
+                       height oh: Int, width ow: Int, weights: UnsafePointer<Float>, intoWindow: Bool) {
+        for ky in 0..<kernel {
+            for kx in 0..<kernel {
+                let weight = weights[ky * kernel + kx]
+                for row in 0..<oh {
+                    let shifted = window + (row + ky) * pw + kx, plain = dense + row * ow
+                    let (source, target) = intoWindow ? (plain, shifted) : (shifted, plain)
+                    for col in 0..<ow { target[col] += weight * source[col] }
+                }
+            }
+        }
     }
 
     /// One image's channels with `padding` zeros around each plane (caller deallocates).

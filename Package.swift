@@ -38,7 +38,8 @@ var targets: [Target] = [
 ]
 
 if fuzzing {
-    targets.append(.executableTarget(name: "DecoderFuzzer", dependencies: ["ImageCodecs"], path: "Tests/DecoderFuzzer"))
+    targets.append(.executableTarget(name: "DecoderFuzzer", dependencies: ["ImageCodecs"], path: "Tests/DecoderFuzzer",
+                                      exclude: ["run.sh", "build-instrumented-libs.sh"]))
 }
 
 let package = Package(

@@ -11,9 +11,8 @@ import CBAMKit
 ///
 /// Tolerance: the forward runs in Float32, so each output carries a relative
 /// rounding error of about 6e-8; summed over a few thousand outputs of size ~1, L
-/// is off by ~1e-6·|L|, which the difference divides by 2h = 2e-2, i.e. ~1e-4
-/// relative. The O(h²) truncation term is of the same order, and a direction that
-/// crosses a ReLU kink or swaps a maximum moves L by O(h²) per crossing element.
+/// is off by ~1e-6·|L|, which the difference (h = 1e-3) divides by 2h = 2e-3, i.e.
+/// ~5e-4 relative. The O(h²) truncation term is smaller still.
 /// A 2e-2 relative bound therefore passes a correct backward with margin and
 /// fails on any real mistake (a missing term is typically 10–100 % off).
 ///

@@ -57,11 +57,11 @@ enum GatedResidual {
         return result
     }
 
-    /// Σ over channels of g·x·channelScale per (image, pixel), as [N, H·W]: the
-    /// gradient of a spatial scale.
+    /// Σ over channels of g·x·channelScale per (image, pixel), as [N, 1, H, W] (the
+    /// shape of a spatial scale): its gradient.
     static func spatialScaleGradient(_ g: Tensor, _ x: Tensor, channelScale: Tensor?) -> Tensor {
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
-        let result = Tensor.zeros([n, hw])
+        let result = Tensor.zeros([n, 1, x.height, x.width])
         Parallel.forEach(n, minimumPerThread: 1) { image in
             let sums = result.data + image * hw
             for block in 0..<blocks {

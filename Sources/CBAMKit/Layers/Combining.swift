@@ -19,9 +19,8 @@ public final class BroadcastMultiply {
             return (GatedResidual.inputGradient(dy, channelScale: s, spatialScale: nil, extra: nil, average: nil, maximum: nil, argmax: []),
                     GatedResidual.channelScaleGradient(dy, x, spatialScale: nil, extra: nil))
         }
-        let ds = GatedResidual.spatialScaleGradient(dy, x, channelScale: nil)
         return (GatedResidual.inputGradient(dy, channelScale: nil, spatialScale: s, extra: nil, average: nil, maximum: nil, argmax: []),
-                Tensor(shape: s.shape, values: ds.scalars))
+                GatedResidual.spatialScaleGradient(dy, x, channelScale: nil))
     }
 }
 

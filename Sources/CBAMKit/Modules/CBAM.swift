@@ -44,7 +44,7 @@ public final class CBAM: ResidualAttention {
             let g = GatedResidual.maskedGradient(dy, output: out)
             // Spatial gate: ∂Ms = Σ_c g·F′, then back through the 7×7 conv to the pooled maps.
             let dMs = GatedResidual.spatialScaleGradient(g, f, channelScale: mc)
-            let dPooled = spatialGate.backward(Tensor(shape: ms.shape, values: dMs.scalars))
+            let dPooled = spatialGate.backward(dMs)
             let poolGradient = ChannelPoolGradient(pooled: dPooled, argmax: channelMaximumAt)
             // Channel gate: ∂Mc = Σ_hw ∂F′·F, where ∂F′ = g·Ms + what the channel pooling sends back.
             let dMc = GatedResidual.channelScaleGradient(g, f, spatialScale: ms, extra: poolGradient)

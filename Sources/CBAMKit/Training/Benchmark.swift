@@ -124,7 +124,7 @@ public struct NetworkBenchmark {
             conv(block.conv2)
             if let cbam = block.attention as? CBAM {
                 conv(cbam.spatialGate.conv)
-                flops += 2 * 2 * (cbam.channelGate.first.parameters[0].parameter.value.count + cbam.channelGate.second.parameters[0].parameter.value.count)
+                flops += 2 * 2 * (cbam.channelGate.first.weight.value.count + cbam.channelGate.second.weight.value.count)
             } else if let se = block.attention as? SqueezeExcitation {
                 flops += 2 * (se.squeeze.weight.value.count + se.excite.weight.value.count)
             }

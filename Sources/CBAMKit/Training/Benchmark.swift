@@ -40,7 +40,7 @@ public struct NetworkBenchmark {
     public init(configuration: ModelConfiguration) { self.configuration = configuration }
 
     public func run(name: String) -> Result {
-        let model = ResNetSmall(configuration, seed: 1)
+        let model = configuration.makeModel(seed: 1)
         var generator = RandomGenerator(seed: 2)
         let s = configuration.imageSize, c = configuration.channels
         func images(_ n: Int) -> Tensor {
@@ -69,8 +69,8 @@ public struct NetworkBenchmark {
         let one = images(1)
         let latency = median(51, warmup: 10) { _ = model.forward(one, .inference) }
         return Result(model: name, channels: c, imageSize: s, threads: Parallel.threadCount,
-                      parameters: parameters.reduce(0) { $0 + $1.parameter.value.count },
-                      mflopsPerImage: Double(forwardFLOPs(model)) / 1e6,
+                      parameters: model.parameterCount,
+                      mflopsPerImage: Double(model.forwardFLOPsPerImage) / 1e6,
                       trainImagesPerSecond: Double(trainBatch) / train,
                       inferImagesPerSecond: Double(inferenceBatch) / infer,
                       latencyMilliseconds: latency * 1000, peakMemoryMB: peak, trainingTimeShares: shares,
@@ -106,30 +106,5 @@ public struct NetworkBenchmark {
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }.sorted()
         return times[count / 2]
-    }
-
-    /// Multiply-adds × 2 of the convolutions and linear layers for one image.
-    public func forwardFLOPs(_ model: ResNetSmall) -> Int {
-        var flops = 0
-        var size = configuration.imageSize
-        func conv(_ c: Conv2d) {
-            let out = (size + 2 * c.padding - c.kernel) / c.stride + 1
-            flops += 2 * out * out * c.outputChannels * c.inputChannels * c.kernel * c.kernel
-        }
-        conv(model.conv1)
-        for (_, block) in model.blocks {
-            conv(block.conv1)
-            if let d = block.downsample { conv(d.conv) }
-            size = (size + 2 - 3) / block.conv1.stride + 1
-            conv(block.conv2)
-            if let cbam = block.attention as? CBAM {
-                conv(cbam.spatialGate.conv)
-                flops += 2 * 2 * (cbam.channelGate.first.weight.value.count + cbam.channelGate.second.weight.value.count)
-            } else if let se = block.attention as? SqueezeExcitation {
-                flops += 2 * (se.squeeze.weight.value.count + se.excite.weight.value.count)
-            }
-        }
-        flops += 2 * model.fc.weight.value.count
-        return flops
     }
 }

@@ -1,0 +1,45 @@
+import ImageCodecs
+
+/// How an image becomes a network input, the same in training and in use: converted
+/// to C channels, resized to S×S (bilinear, antialiased when shrinking), then each
+/// channel normalised as (value/255 − mean) / std.
+public struct Preprocessing: Sendable, Equatable {
+    public var channels: Int
+    public var imageSize: Int
+    public var mean: [Float]
+    public var std: [Float]
+
+    public init(channels: Int, imageSize: Int, mean: [Float], std: [Float]) {
+        precondition(mean.count == channels && std.count == channels, "one mean and one std per channel")
+        self.channels = channels
+        self.imageSize = imageSize
+        self.mean = mean
+        self.std = std
+    }
+
+    /// The 8-bit S×S image with C channels that the network sees (before normalising).
+    public func fitted(_ image: Image) -> Image {
+        var result = image.channels == channels ? image : image.converted(toChannels: channels)
+        if result.width != imageSize || result.height != imageSize {
+            result = result.resized(width: imageSize, height: imageSize)
+        }
+        return result
+    }
+
+    /// Writes a fitted image, normalised, as C×S×S floats at `destination`.
+    public func writeNormalized(_ fitted: Image, into destination: UnsafeMutablePointer<Float>) {
+        precondition(fitted.width == imageSize && fitted.height == imageSize && fitted.channels == channels,
+                     "the image must be fitted first")
+        fitted.writeCHW(into: destination, mean: mean, std: std)
+    }
+
+    /// A batch [N, C, S, S] of images (fitted here if they are not already).
+    public func batch(_ images: [Image]) -> Tensor {
+        let tensor = Tensor(shape: [images.count, channels, imageSize, imageSize])
+        let stride = channels * imageSize * imageSize
+        for (i, image) in images.enumerated() {
+            writeNormalized(fitted(image), into: tensor.data + i * stride)
+        }
+        return tensor
+    }
+}

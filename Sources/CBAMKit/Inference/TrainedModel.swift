@@ -1,0 +1,71 @@
+import Foundation
+import ImageCodecs
+
+/// A model file made ready to use: its network with the weights loaded, its class
+/// names and its preprocessing. What `classify`, `evaluate` and `attention` start from.
+public final class TrainedModel {
+    public let url: URL
+    public let metadata: ModelMetadata
+    public let configuration: ModelConfiguration
+    public let network: ImageClassifier
+    public let preprocessing: Preprocessing
+
+    public var classNames: [String] { metadata.classes }
+
+    /// Reads and checks a model file; errors name the file and the reason.
+    public convenience init(contentsOf url: URL) throws {
+        let (metadata, tensors) = try ModelFile.read(url)
+        let name = url.lastPathComponent
+        let configuration = try ModelConfiguration(metadata: metadata, fileName: name)
+        let network = configuration.makeModel(seed: 0)
+        try ModelFile.load(tensors, into: network, fileName: name)
+        self.init(url: url, metadata: metadata, configuration: configuration, network: network)
+    }
+
+    /// A network already in memory (a training run's), with the metadata it will be saved with.
+    public init(url: URL, metadata: ModelMetadata, configuration: ModelConfiguration, network: ImageClassifier) {
+        self.url = url
+        self.metadata = metadata
+        self.configuration = configuration
+        self.network = network
+        preprocessing = Preprocessing(channels: metadata.channels, imageSize: metadata.imageSize,
+                                      mean: metadata.mean, std: metadata.std)
+    }
+
+    /// Class probabilities [N][classes] for a batch of images of any size.
+    public func probabilities(_ images: [Image]) -> [[Float]] {
+        guard !images.isEmpty else { return [] }
+        return Self.softmaxRows(network.forward(preprocessing.batch(images), .inference))
+    }
+
+    /// Row-wise softmax of logits [N, K].
+    public static func softmaxRows(_ logits: Tensor) -> [[Float]] {
+        let (n, k) = (logits.shape[0], logits.shape[1])
+        return (0..<n).map { r in
+            let row = UnsafeBufferPointer(start: logits.data + r * k, count: k)
+            let top = row.max()!
+            let exps = row.map { Foundation.exp(Double($0 - top)) }
+            let sum = exps.reduce(0, +)
+            return exps.map { Float($0 / sum) }
+        }
+    }
+}
+
+/// Where the shipped model lives: `Models/` beside the package, found from the
+/// executable's location (`.build/release/cbam`) or the working directory.
+public enum ShippedModel {
+    public static let fileName = "fashion-mnist-cbam.safetensors"
+
+    public static var url: URL {
+        var candidates: [URL] = []
+        if let override = ProcessInfo.processInfo.environment["CBAM_MODEL"] { return URL(fileURLWithPath: override) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(directory.appendingPathComponent("Models").appendingPathComponent(fileName))
+            directory.deleteLastPathComponent()
+        }
+        candidates.append(URL(fileURLWithPath: "Models").appendingPathComponent(fileName))
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates.last!
+    }
+}

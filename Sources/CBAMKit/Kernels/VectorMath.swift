@@ -57,19 +57,15 @@ extension Vector {
     @inline(__always)
     func larger(_ other: Vector) -> Vector { replacing(with: other, where: other .> self) }
 
-    static let laneIndices = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    /// 1 in the first `count` lanes, 0 above: multiplying by it zeroes the lanes past a row's end.
+    static func ones(firstLanes count: Int) -> Vector {
+        var v = Vector(repeating: 1)
+        for lane in Swift.min(Swift.max(count, 0), 16)..<16 { v[lane] = 0 }
+        return v
+    }
 }
 
 extension UnsafeMutablePointer where Pointee == Float {
-    /// The `count` ≤ 16 floats at `index` in the low lanes, zeros above: a row's tail.
-    /// It reads a whole vector, which may pass the row's end (and the buffer's:
-    /// `BufferPool` gives every buffer one vector of slack for this); a lane loop
-    /// would cost more than the rest of a short row.
-    @inline(__always) func vector(at index: Int, count: Int) -> Vector {
-        let v = vector(at: index)
-        return count >= 16 ? v : v.replacing(with: 0, where: Vector.laneIndices .>= Int32(count))
-    }
-
     /// Writes the low `count` ≤ 16 lanes.
     @inline(__always) func setVector(_ value: Vector, at index: Int, count: Int) {
         if count >= 16 { return setVector(value, at: index) }
@@ -77,12 +73,21 @@ extension UnsafeMutablePointer where Pointee == Float {
     }
 }
 
-/// Calls body(start, count) for each run of ≤ 16 features in a row of `length`.
+/// Calls body(start, count, keep) for each run of ≤ 16 features in a row of
+/// `length`: whole vectors, then the tail. `keep` is 1 in the run's lanes and 0
+/// above, so that body can read a whole vector at `start` (it may pass the row's
+/// end; `BufferPool` gives every buffer one vector of slack for this) and zero the
+/// lanes past the row with a multiplication: lane loops and mask blends cost more
+/// than the rest of a short row.
 @inline(__always)
-func forEachVectorRun(_ length: Int, _ body: (Int, Int) -> Void) {
+func forEachVectorRun(_ length: Int, _ body: (_ start: Int, _ count: Int, _ keep: Vector) -> Void) {
+    let whole = length - length % 16
     var j = 0
-    while j < length {
-        body(j, min(16, length - j))
+    while j < whole {
+        body(j, 16, Vector(repeating: 1))
         j += 16
+    }
+    if whole < length {
+        body(whole, length - whole, Vector.ones(firstLanes: length - whole))
     }
 }

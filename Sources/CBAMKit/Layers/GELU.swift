@@ -21,9 +21,9 @@ public final class GELU {
             guard let x = input else { preconditionFailure("GELU.backward without a forward that keeps activations") }
             let dx = Tensor(shape: x.shape)
             let dyData = dy.data
-            GELU.map(x.data, into: dx.data, count: x.count) { v, i, n in
+            GELU.map(x.data, into: dx.data, count: x.count) { v, i, _ in
                 let density = (v * v * -0.5).exp() * 0.398_942_28  // 1/√(2π)
-                return dyData.vector(at: i, count: n) * (GELU.cumulative(v) + v * density)
+                return dyData.vector(at: i) * (GELU.cumulative(v) + v * density)
             }
             return dx
         }
@@ -33,7 +33,7 @@ public final class GELU {
     @inline(__always)
     static func cumulative(_ v: Vector) -> Vector { ((v * 0.707_106_78).erf() + 1) * 0.5 }
 
-    /// out[i…i+n−1] = f(x[i…i+n−1], i, n), n = 16 but at the end, across the thread team (the tail zero-padded).
+    /// out[i…i+n−1] = f(x[i…i+n−1], i, n), n = 16 but at the end, across the thread team.
     @inline(__always)
     private static func map(_ x: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
                             _ f: (Vector, Int, Int) -> Vector) {
@@ -45,7 +45,7 @@ public final class GELU {
                 out.setVector(f(x.vector(at: i), i, 16), at: i)
                 i += 16
             }
-            if i < end { out.setVector(f(x.vector(at: i, count: end - i), i, end - i), at: i, count: end - i) }
+            if i < end { out.setVector(f(x.vector(at: i), i, end - i), at: i, count: end - i) }  // reads into the slack
         }
     }
 }

@@ -42,18 +42,18 @@ public final class LayerNorm: Module {
                 for row in range {
                     let xr = x.data + row * d, yr = y.data + row * d
                     var sum = Vector()
-                    forEachVectorRun(d) { j, n in sum += xr.vector(at: j, count: n) }
+                    forEachVectorRun(d) { j, _, keep in sum += xr.vector(at: j) * keep }
                     let mean = sum.sum() / Float(d)
                     var squares = Vector()
-                    forEachVectorRun(d) { j, n in
-                        let centred = (xr.vector(at: j, count: n) - mean).replacing(with: 0, where: Vector.laneIndices .>= Int32(n))
+                    forEachVectorRun(d) { j, _, keep in
+                        let centred = (xr.vector(at: j) - mean) * keep
                         squares += centred * centred
                     }
                     let inverse = 1 / (squares.sum() / Float(d) + eps).squareRoot()
-                    forEachVectorRun(d) { j, n in
-                        let v = xr.vector(at: j, count: n)
+                    forEachVectorRun(d) { j, n, _ in
+                        let v = xr.vector(at: j)
                         let h = (v - mean) * inverse
-                        yr.setVector(h * gamma.vector(at: j, count: n) + beta.vector(at: j, count: n), at: j, count: n)
+                        yr.setVector(h * gamma.vector(at: j) + beta.vector(at: j), at: j, count: n)
                         xhat?.data.setVector(h, at: row * d + j, count: n)
                         copy?.data.setVector(v, at: row * d + j, count: n)
                     }
@@ -84,20 +84,20 @@ public final class LayerNorm: Module {
                 for row in range {
                     let base = row * d
                     var sumG = Vector(), sumGH = Vector()
-                    forEachVectorRun(d) { j, n in
-                        let g = dy.data.vector(at: base + j, count: n), h = xhat.data.vector(at: base + j, count: n)
-                        let gh = g * gamma.vector(at: j, count: n)
+                    forEachVectorRun(d) { j, n, keep in
+                        let g = dy.data.vector(at: base + j) * keep, h = xhat.data.vector(at: base + j) * keep
+                        let gh = g * gamma.vector(at: j)
                         sumG += gh
                         sumGH += gh * h
-                        acc.setVector(acc.vector(at: j, count: n) + g * h, at: j, count: n)
-                        acc.setVector(acc.vector(at: d + j, count: n) + g, at: d + j, count: n)
+                        acc.setVector(acc.vector(at: j) + g * h, at: j, count: n)
+                        acc.setVector(acc.vector(at: d + j) + g, at: d + j, count: n)
                     }
                     let meanG = sumG.sum() / Float(d), meanGH = sumGH.sum() / Float(d)
                     let inverse = rstd.data[row]
-                    forEachVectorRun(d) { j, n in
-                        let gh = dy.data.vector(at: base + j, count: n) * gamma.vector(at: j, count: n)
-                        var v = (gh - meanG - xhat.data.vector(at: base + j, count: n) * meanGH) * inverse
-                        if let residualGradient { v += residualGradient.data.vector(at: base + j, count: n) }
+                    forEachVectorRun(d) { j, n, _ in
+                        let gh = dy.data.vector(at: base + j) * gamma.vector(at: j)
+                        var v = (gh - meanG - xhat.data.vector(at: base + j) * meanGH) * inverse
+                        if let residualGradient { v += residualGradient.data.vector(at: base + j) }
                         dx.data.setVector(v, at: base + j, count: n)
                     }
                 }

@@ -17,19 +17,18 @@ public final class RowSoftmax {
             RowSoftmax.forEachRow(x.count / length, length) { offset in
                 let row = x.data + offset, out = p.data + offset
                 var highest = Vector(repeating: -.infinity)
-                forEachVectorRun(length) { j, n in
-                    let v = row.vector(at: j, count: n)
-                    highest = highest.larger(n == 16 ? v : v.replacing(with: -.infinity, where: Vector.laneIndices .>= Int32(n)))
+                forEachVectorRun(length) { j, _, keep in
+                    highest = highest.larger(row.vector(at: j) * keep + (keep - 1) * 1e30)
                 }
                 let top = highest.max()
                 var sum = Vector()
-                forEachVectorRun(length) { j, n in
-                    let e = ((row.vector(at: j, count: n) - top) * scale).exp()
+                forEachVectorRun(length) { j, n, keep in
+                    let e = ((row.vector(at: j) - top) * scale).exp() * keep
                     out.setVector(e, at: j, count: n)
-                    sum += e.replacing(with: 0, where: Vector.laneIndices .>= Int32(n))
+                    sum += e
                 }
                 let inverse = 1 / sum.sum()
-                forEachVectorRun(length) { j, n in out.setVector(out.vector(at: j, count: n) * inverse, at: j, count: n) }
+                forEachVectorRun(length) { j, n, _ in out.setVector(out.vector(at: j) * inverse, at: j, count: n) }
             }
             output = mode.keepsActivations ? p : nil
             return p
@@ -45,10 +44,10 @@ public final class RowSoftmax {
             RowSoftmax.forEachRow(p.count / length, length) { offset in
                 let probabilities = p.data + offset, gradient = dp.data + offset, out = dx.data + offset
                 var dot = Vector()
-                forEachVectorRun(length) { j, n in dot += probabilities.vector(at: j, count: n) * gradient.vector(at: j, count: n) }
+                forEachVectorRun(length) { j, _, keep in dot += probabilities.vector(at: j) * gradient.vector(at: j) * keep }
                 let total = dot.sum()
-                forEachVectorRun(length) { j, n in
-                    let v = probabilities.vector(at: j, count: n) * (gradient.vector(at: j, count: n) - total) * scale
+                forEachVectorRun(length) { j, n, _ in
+                    let v = probabilities.vector(at: j) * (gradient.vector(at: j) - total) * scale
                     out.setVector(v, at: j, count: n)
                 }
             }

@@ -37,13 +37,13 @@ public final class TokenEmbedding: Module {
             let (cls, pos) = (classToken.value.data, positions.value.data)
             Parallel.forEach(patches.batch, minimumPerThread: 2) { image in
                 let rows = out.data + image * t * d
-                forEachVectorRun(d) { j, n in rows.setVector(cls.vector(at: j, count: n) + pos.vector(at: j, count: n), at: j, count: n) }
+                forEachVectorRun(d) { j, n, _ in rows.setVector(cls.vector(at: j) + pos.vector(at: j), at: j, count: n) }
                 for block in 0..<blocks {
                     let j = block * 16, n = min(16, d - j)
                     let source = patches.data + (image * blocks + block) * hw * 16
                     for p in 0..<hw {
                         let token = (1 + p) * d + j
-                        rows.setVector(source.vector(at: p * 16) + pos.vector(at: token, count: n), at: token, count: n)
+                        rows.setVector(source.vector(at: p * 16) + pos.vector(at: token), at: token, count: n)
                     }
                 }
             }
@@ -64,7 +64,8 @@ public final class TokenEmbedding: Module {
                 for block in 0..<blocks {
                     let j = block * 16, n = min(16, d - j)
                     let target = dPatches.data + (image * blocks + block) * hw * 16
-                    for p in 0..<hw { target.setVector(rows.vector(at: (1 + p) * d + j, count: n), at: p * 16) }
+                    let keep = Vector.ones(firstLanes: n)
+                    for p in 0..<hw { target.setVector(rows.vector(at: (1 + p) * d + j) * keep, at: p * 16) }
                 }
             }
             return dPatches

@@ -73,21 +73,29 @@ extension UnsafeMutablePointer where Pointee == Float {
     }
 }
 
-/// Calls body(start, count, keep) for each run of ≤ 16 features in a row of
-/// `length`: whole vectors, then the tail. `keep` is 1 in the run's lanes and 0
-/// above, so that body can read a whole vector at `start` (it may pass the row's
-/// end; `BufferPool` gives every buffer one vector of slack for this) and zero the
-/// lanes past the row with a multiplication: lane loops and mask blends cost more
-/// than the rest of a short row.
-@inline(__always)
-func forEachVectorRun(_ length: Int, _ body: (_ start: Int, _ count: Int, _ keep: Vector) -> Void) {
-    let whole = length - length % 16
-    var j = 0
-    while j < whole {
-        body(j, 16, Vector(repeating: 1))
-        j += 16
+/// A row of `length` floats as runs of ≤ 16: whole vectors, then the tail.
+/// `forEach` calls body(start, count, keep), where `keep` is 1 in the run's lanes
+/// and 0 above, so that body can read a whole vector at `start` (it may pass the
+/// row's end; `BufferPool` gives every buffer one vector of slack for this) and
+/// zero the lanes past the row with a multiplication: lane loops and mask blends
+/// cost more than the rest of a short row. Made once per pass, not per row.
+struct VectorRuns {
+    let length, whole: Int
+    let tailKeep: Vector
+
+    init(_ length: Int) {
+        self.length = length
+        whole = length - length % 16
+        tailKeep = Vector.ones(firstLanes: length - whole)
     }
-    if whole < length {
-        body(whole, length - whole, Vector.ones(firstLanes: length - whole))
+
+    @inline(__always)
+    func forEach(_ body: (_ start: Int, _ count: Int, _ keep: Vector) -> Void) {
+        var j = 0
+        while j < whole {
+            body(j, 16, Vector(repeating: 1))
+            j += 16
+        }
+        if whole < length { body(whole, length - whole, tailKeep) }
     }
 }

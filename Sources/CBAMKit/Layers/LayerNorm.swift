@@ -38,19 +38,20 @@ public final class LayerNorm: Module {
             let xhat = keep ? Tensor(shape: x.shape) : nil
             let rstd = keep ? Tensor(shape: [rows]) : nil
             let (gamma, beta, eps) = (weight.value.data, bias.value.data, epsilon)
+            let runs = VectorRuns(d)
             Parallel.forEachChunk(rows, minimumPerThread: 16) { range, _ in
                 for row in range {
                     let xr = x.data + row * d, yr = y.data + row * d
                     var sum = Vector()
-                    forEachVectorRun(d) { j, _, keep in sum += xr.vector(at: j) * keep }
+                    runs.forEach { j, _, keep in sum += xr.vector(at: j) * keep }
                     let mean = sum.sum() / Float(d)
                     var squares = Vector()
-                    forEachVectorRun(d) { j, _, keep in
+                    runs.forEach { j, _, keep in
                         let centred = (xr.vector(at: j) - mean) * keep
                         squares += centred * centred
                     }
                     let inverse = 1 / (squares.sum() / Float(d) + eps).squareRoot()
-                    forEachVectorRun(d) { j, n, _ in
+                    runs.forEach { j, n, _ in
                         let v = xr.vector(at: j)
                         let h = (v - mean) * inverse
                         yr.setVector(h * gamma.vector(at: j) + beta.vector(at: j), at: j, count: n)
@@ -79,12 +80,13 @@ public final class LayerNorm: Module {
             let dx = Tensor(shape: dy.shape)
             let partials = PerThreadSums(count: 2 * d)  // Σ dy·x̂ (∂γ), then Σ dy (∂β)
             let gamma = weight.value.data
+            let runs = VectorRuns(d)
             Parallel.forEachChunk(rows, minimumPerThread: 16) { range, thread in
                 let acc = partials.buffer(thread)
                 for row in range {
                     let base = row * d
                     var sumG = Vector(), sumGH = Vector()
-                    forEachVectorRun(d) { j, n, keep in
+                    runs.forEach { j, n, keep in
                         let g = dy.data.vector(at: base + j) * keep, h = xhat.data.vector(at: base + j) * keep
                         let gh = g * gamma.vector(at: j)
                         sumG += gh
@@ -94,7 +96,7 @@ public final class LayerNorm: Module {
                     }
                     let meanG = sumG.sum() / Float(d), meanGH = sumGH.sum() / Float(d)
                     let inverse = rstd.data[row]
-                    forEachVectorRun(d) { j, n, _ in
+                    runs.forEach { j, n, _ in
                         let gh = dy.data.vector(at: base + j) * gamma.vector(at: j)
                         var v = (gh - meanG - xhat.data.vector(at: base + j) * meanGH) * inverse
                         if let residualGradient { v += residualGradient.data.vector(at: base + j) }

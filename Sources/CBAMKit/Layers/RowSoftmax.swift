@@ -14,21 +14,22 @@ public final class RowSoftmax {
             let length = x.shape.last!
             let p = Tensor(shape: x.shape)
             let scale = scale
+            let runs = VectorRuns(length)
             RowSoftmax.forEachRow(x.count / length, length) { offset in
                 let row = x.data + offset, out = p.data + offset
                 var highest = Vector(repeating: -.infinity)
-                forEachVectorRun(length) { j, _, keep in
+                runs.forEach { j, _, keep in
                     highest = highest.larger(row.vector(at: j) * keep + (keep - 1) * 1e30)
                 }
                 let top = highest.max()
                 var sum = Vector()
-                forEachVectorRun(length) { j, n, keep in
+                runs.forEach { j, n, keep in
                     let e = ((row.vector(at: j) - top) * scale).exp() * keep
                     out.setVector(e, at: j, count: n)
                     sum += e
                 }
                 let inverse = 1 / sum.sum()
-                forEachVectorRun(length) { j, n, _ in out.setVector(out.vector(at: j) * inverse, at: j, count: n) }
+                runs.forEach { j, n, _ in out.setVector(out.vector(at: j) * inverse, at: j, count: n) }
             }
             output = mode.keepsActivations ? p : nil
             return p
@@ -41,12 +42,13 @@ public final class RowSoftmax {
             let length = p.shape.last!
             let dx = Tensor(shape: p.shape)
             let scale = scale
+            let runs = VectorRuns(length)
             RowSoftmax.forEachRow(p.count / length, length) { offset in
                 let probabilities = p.data + offset, gradient = dp.data + offset, out = dx.data + offset
                 var dot = Vector()
-                forEachVectorRun(length) { j, _, keep in dot += probabilities.vector(at: j) * gradient.vector(at: j) * keep }
+                runs.forEach { j, _, keep in dot += probabilities.vector(at: j) * gradient.vector(at: j) * keep }
                 let total = dot.sum()
-                forEachVectorRun(length) { j, n, _ in
+                runs.forEach { j, n, _ in
                     let v = probabilities.vector(at: j) * (gradient.vector(at: j) - total) * scale
                     out.setVector(v, at: j, count: n)
                 }

@@ -35,9 +35,10 @@ public final class TokenEmbedding: Module {
             let (d, t, hw, blocks) = (dimension, tokens, patches.spatial, patches.channelBlocks)
             let out = Tensor(shape: [patches.batch, t, d])
             let (cls, pos) = (classToken.value.data, positions.value.data)
+            let runs = VectorRuns(d)
             Parallel.forEach(patches.batch, minimumPerThread: 2) { image in
                 let rows = out.data + image * t * d
-                forEachVectorRun(d) { j, n, _ in rows.setVector(cls.vector(at: j) + pos.vector(at: j), at: j, count: n) }
+                runs.forEach { j, n, _ in rows.setVector(cls.vector(at: j) + pos.vector(at: j), at: j, count: n) }
                 for block in 0..<blocks {
                     let j = block * 16, n = min(16, d - j)
                     let source = patches.data + (image * blocks + block) * hw * 16

@@ -22,6 +22,12 @@ public struct Augmentation: Sendable, Codable, Equatable {
         public var x: Int
         public var y: Int
         public var flipped: Bool
+
+        public init(x: Int, y: Int, flipped: Bool) {
+            self.x = x
+            self.y = y
+            self.flipped = flipped
+        }
     }
 
     public func draw(using generator: inout RandomGenerator) -> Draw {

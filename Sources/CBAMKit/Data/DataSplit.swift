@@ -39,6 +39,11 @@ public struct DataSplit: Sendable {
         origin = "\(Int((validationShare * 100).rounded()))% of each class held out (seed \(seed))"
     }
 
+    /// The folder to evaluate on: a data set root's held-out `val/` or `test/`, else `root` itself.
+    public static func evaluationFolder(_ root: String) -> String {
+        presplitFolders(root).map { ImageFolder.join(root, $0.heldOut) } ?? root
+    }
+
     /// `root/train` with `root/val` or `root/test`, when both exist.
     static func presplitFolders(_ root: String) -> (train: String, heldOut: String)? {
         let train = ImageFolder.join(root, "train")

@@ -92,7 +92,7 @@ public struct HeatMapChart {
         let scaleX = gridX + columnLabels.count * cell + 4 * gap
         // The scale's top and bottom labels stand half a line beyond the bar.
         let right = scaleX + colourScale.width + margin
-        let titleWidth = margin + BitmapFont.width(of: title ?? "", scale: s) + margin
+        let titleWidth = gridX + BitmapFont.width(of: title ?? "", scale: s) + margin   // drawn from the grid's left edge
         return Layout(width: max(right, titleWidth), height: bottom + lineHeight / 2, gridX: gridX, gridY: gridY,
                       cellSize: cell, uprightColumnLabels: upright, scaleX: scaleX, titleY: titleY,
                       columnLabelY: columnLabelY, columnTitleY: columnTitleY)

@@ -39,6 +39,7 @@ struct Train: ParsableCommand {
     @Option(help: "Seed of the weights, the split, the data order and the augmentation.") var seed: UInt64 = 0
     @Option(name: .customLong("val-split"), help: "Share of each class held out when DIR has no train/ + val/ folders.") var valSplit = 0.1
     @Flag(name: .customLong("no-flip"), help: "No horizontal flips (for data where a flip changes the class).") var noFlip = false
+    @Option(name: .customLong("crop-padding"), help: "Random crops come from the image padded by this many pixels (default S/8, rounded up).") var cropPadding: Int?
     @Option(name: .customLong("cache-mb"), help: "Keep decoded images in memory up to this size; beyond it they are decoded each epoch.") var cacheMB = 2048
     @Option(help: "Where to write the best model (default: Models/<folder>-<model>.safetensors).") var out: String?
     @Option(help: "Continue from a checkpoint (.checkpoint.safetensors), with the options it started with.") var resume: String?
@@ -51,6 +52,7 @@ struct Train: ParsableCommand {
         guard imageSize >= 8 else { throw ValidationError("--image-size must be at least 8") }
         guard valSplit >= 0 && valSplit < 1 else { throw ValidationError("--val-split must be in [0, 1)") }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+        if let cropPadding, cropPadding < 0 { throw ValidationError("--crop-padding must not be negative") }
         guard cacheMB >= 0 else { throw ValidationError("--cache-mb must not be negative") }
     }
 
@@ -125,6 +127,7 @@ struct Train: ParsableCommand {
         var options = TrainingOptions.defaults(for: configuration, epochs: epochs, flip: !noFlip, seed: seed)
         options.batchSize = batchSize
         options.labelSmoothing = labelSmoothing
+        if let cropPadding { options.augmentation.padding = cropPadding }
         if let optimizer, optimizer != options.optimizer {
             options.optimizer = optimizer
             // The other optimiser's documented defaults, unless given.

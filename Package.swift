@@ -28,7 +28,7 @@ var targets: [Target] = [
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
     .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
     // Tensors, fused kernels, layers, models, optimisers, model files, training.
-    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs"], swiftSettings: fastSwift),
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts"], swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.
     .executableTarget(
         name: "cbam",
@@ -38,6 +38,7 @@ var targets: [Target] = [
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "ImageCodecs"]),
+    .testTarget(name: "ExplainTests", dependencies: ["CBAMKit", "Charts", "ImageCodecs"]),
 ]
 
 if fuzzing {

@@ -36,7 +36,7 @@ var targets: [Target] = [
         swiftSettings: fastSwift),
 
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "ImageCodecs"]),
     .testTarget(name: "ExplainTests", dependencies: ["CBAMKit", "Charts", "ImageCodecs"]),
 ]

@@ -33,7 +33,7 @@ struct Attention: ParsableCommand {
         }
     }
 
-    @Argument(help: "Images (PNG or JPEG) or folders of them.")
+    @Argument(help: "Images (PNG or JPEG) or folders of images (searched recursively).")
     var inputs: [String]
 
     @Option(help: "The model file (default: the shipped Fashion-MNIST CBAM model).")
@@ -68,9 +68,6 @@ struct Attention: ParsableCommand {
 
     func run() throws {
         let modelURL = model.map { URL(fileURLWithPath: $0) } ?? ShippedModel.url
-        guard FileManager.default.fileExists(atPath: modelURL.path) else {
-            throw CommandFailure("no model at \(modelURL.path): pass --model FILE (cbam train writes one)")
-        }
         let trained = try TrainedModel(contentsOf: modelURL)
         let explainer: Explainer
         do {
@@ -79,7 +76,7 @@ struct Attention: ParsableCommand {
             throw CommandFailure(error.description)
         }
 
-        let paths = try ImageInputs.expand(inputs)
+        let paths = ImageInputs.expand(inputs)
         let folder = URL(fileURLWithPath: out)
         let plans = zip(paths, ExplanationFiles.stems(for: paths)).map { path, stem in
             (path: path, files: ExplanationFiles(folder: folder, stem: stem, layers: explainer.layers))
@@ -102,22 +99,23 @@ struct Attention: ParsableCommand {
             var batch: [(plan: (path: String, files: ExplanationFiles), image: Image)] = []
             for plan in plans[start..<min(start + batchSize, plans.count)] {
                 do { batch.append((plan, try Image(contentsOf: plan.path))) } catch {
-                    report(error)
+                    StandardError.line("error: \(error)")
                     failures += 1
                 }
             }
             for (item, explanation) in zip(batch, explainer.explain(batch.map(\.image))) {
                 do {
                     let written = try writer.write(explanation, of: item.image, imagePath: item.plan.path, to: item.plan.files)
-                    print("\(item.plan.path): \(written.predicted.label) \(String(format: "%.1f", written.predicted.probability * 100))% → \(item.plan.files.overview.path)")
+                    let prediction = "\(written.predicted.label) \(percent(Double(written.predicted.probability), digits: 1))"
+                    print("\(item.plan.path): \(prediction) -> \(item.plan.files.overview.path)")
                 } catch {
-                    report(error)
+                    StandardError.line("error: \(error)")
                     failures += 1
                 }
             }
         }
         if failures > 0 {
-            FileHandle.standardError.write(Data("\(failures) of \(plans.count) images failed\n".utf8))
+            StandardError.line("\(failures) of \(plans.count) image\(plans.count == 1 ? "" : "s") could not be explained")
             throw ExitCode.failure
         }
     }
@@ -129,9 +127,5 @@ struct Attention: ParsableCommand {
             return index
         }
         throw CommandFailure("--class \(className) is not a class of the model; it knows: \(model.classNames.joined(separator: ", "))")
-    }
-
-    private func report(_ error: Error) {
-        FileHandle.standardError.write(Data("cbam attention: \(error)\n".utf8))
     }
 }

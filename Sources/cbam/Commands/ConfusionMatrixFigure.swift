@@ -1,0 +1,14 @@
+import CBAMKit
+import Charts
+import Foundation
+
+/// `evaluate --confusion-png`: the confusion matrix as a heat map with class names.
+enum ConfusionMatrixFigure {
+    static func write(_ report: ClassificationReport, to path: String) throws {
+        var chart = HeatMapChart.confusionMatrix(report.confusion, classNames: report.classNames,
+                                                 title: "Confusion matrix: accuracy \(percent(report.accuracy)) on \(report.count) images")
+        chart.rowTitle = "true class"
+        chart.columnTitle = "predicted class"
+        try chart.render().image.writePNG(to: path)
+    }
+}

@@ -38,6 +38,7 @@ var targets: [Target] = [
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "ImageCodecs"]),
+    .testTarget(name: "ExplainTests", dependencies: ["CBAMKit", "Charts", "ImageCodecs"]),
 ]
 
 if fuzzing {

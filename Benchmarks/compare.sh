@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cbam vs PyTorch, side by side (run by hand, not CI).
 #
-#   Benchmarks/compare.sh [plain] [se] [cbam]        (default: all three)
+#   Benchmarks/compare.sh [plain] [se] [cbam] [vit]  (default: plain se cbam)
 #
 # For each model, runs `.build/release/cbam bench --model M --json` and then
 # `python3 Benchmarks/pytorch_bench.py --model M --json` in the same session,

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""PyTorch peer benchmark for cbam's resnet-small networks (run by hand, not CI).
+"""PyTorch peer benchmark for cbam's networks (run by hand, not CI).
 
-    python3 Benchmarks/pytorch_bench.py --model plain|se|cbam [--channels 3]
+    python3 Benchmarks/pytorch_bench.py --model plain|se|cbam|vit [--channels 3]
         [--image-size 32] [--classes 10] [--threads 2] [--json]
 
 The network is Tests/PyTorch/cbam_reference.py's ResNetSmall at DESIGN.md's
 defaults (width 32, depth 1, reduction 8), eager mode, default NCHW float32,
-the way a PyTorch user would run it. Measures, on random data:
+the way a PyTorch user would run it; `vit` is Tests/PyTorch/vit_reference.py's
+VisionTransformer at DESIGN.md's defaults (d 96, depth 4, 4 heads, patch 4, MLP
+ratio 2), trained with AdamW (lr 1e-3, weight decay 0.05) as cbam trains it.
+Measures, on random data:
 
   train_images_per_s  forward + backward + SGD step (lr 0.1, momentum 0.9,
                       nesterov, weight decay 5e-4), cross-entropy, batch 128,
@@ -17,6 +20,7 @@ Inference and latency are measured after training in the same process, after
 a warm-up (steady state; see the comment in main()).
   mflops_per_image    forward conv + linear MACs x 2 (counted with hooks on one
                       forward; CBAM's shared MLP counts twice, once per pooling;
+                      the ViT's Q.K^T and P.V products are added analytically;
                       BN/ReLU/pooling/gates' elementwise work is not counted)
 
 --json prints exactly: framework, version, model, channels, image_size, threads,
@@ -30,7 +34,7 @@ import statistics
 import sys
 import time
 
-MODELS = {"plain": "none", "se": "se", "cbam": "cbam"}
+MODELS = {"plain": "none", "se": "se", "cbam": "cbam", "vit": None}
 
 
 def parse_args():
@@ -39,8 +43,8 @@ def parse_args():
     ap.add_argument("--channels", type=int, default=3)
     ap.add_argument("--image-size", type=int, default=32)
     ap.add_argument("--classes", type=int, default=10)
-    ap.add_argument("--width", type=int, default=32)
-    ap.add_argument("--depth", type=int, default=1)
+    ap.add_argument("--width", type=int, default=None, help="default 32 (vit: 96, its dimension d)")
+    ap.add_argument("--depth", type=int, default=None, help="default 1 (vit: 4 encoder blocks)")
     ap.add_argument("--reduction", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--train-batch", type=int, default=128)
@@ -74,6 +78,7 @@ import torch.nn.functional as F  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "Tests", "PyTorch"))
 import cbam_reference as ref  # noqa: E402
+import vit_reference  # noqa: E402
 
 torch.set_num_threads(args.threads)
 
@@ -100,6 +105,9 @@ def count_mflops(model, x):
         model(x[:1])
     for h in hooks:
         h.remove()
+    if isinstance(model, vit_reference.VisionTransformer):  # Q.K^T and P.V in every block
+        tokens = model.grid ** 2 + 1
+        macs[0] += model.depth * 2 * tokens * tokens * model.dim
     return 2.0 * macs[0] / 1e6
 
 
@@ -113,15 +121,22 @@ def timed(fn, n):
 def main():
     torch.manual_seed(0)
     c, s = args.channels, args.image_size
-    model = ref.ResNetSmall(in_channels=c, num_classes=args.classes, width=args.width,
-                            depth=args.depth, attention=MODELS[args.model], reduction=args.reduction)
+    if args.model == "vit":
+        model = vit_reference.VisionTransformer(in_channels=c, num_classes=args.classes, image_size=s,
+                                                dim=args.width or 96, depth=args.depth or 4)
+    else:
+        model = ref.ResNetSmall(in_channels=c, num_classes=args.classes, width=args.width or 32,
+                                depth=args.depth or 1, attention=MODELS[args.model], reduction=args.reduction)
     params = sum(p.numel() for p in model.parameters())
     mflops = count_mflops(model, torch.randn(1, c, s, s))
 
     # --- training
     xt = torch.randn(args.train_batch, c, s, s)
     yt = torch.randint(0, args.classes, (args.train_batch,))
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    if args.model == "vit":
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
     model.train()
 
     def train_step():

@@ -13,21 +13,10 @@ import CBAMKit
 /// through about 30 layers, so 1e-4 leaves margin while any wrong term, a
 /// transposed weight or a wrong variance convention is off by far more.
 final class PyTorchReferenceTests: XCTestCase {
-    static let tolerance: Float = 1e-4
-
-    private func fixture(_ name: String) throws -> SafeTensors {
-        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("\(name).safetensors")
-        return try SafeTensors(contentsOf: url)
-    }
+    private func fixture(_ name: String) throws -> SafeTensors { try ReferenceFixtures.load(name) }
 
     private func assertClose(_ actual: Tensor, _ expected: Tensor?, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        guard let expected else { return XCTFail("fixture lacks \(what)", file: file, line: line) }
-        let a = actual.scalars, e = expected.scalars
-        XCTAssertEqual(a.count, e.count, "\(what): element count", file: file, line: line)
-        guard a.count == e.count else { return }
-        let scale = max(e.map(abs).max() ?? 0, 1e-6)
-        let worst = zip(a, e).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst / scale, Self.tolerance, "\(what): max |Δ| \(worst), max |ref| \(scale)", file: file, line: line)
+        ReferenceFixtures.assertClose(actual, expected, what, file: file, line: line)
     }
 
     /// Builds the fixture's model with its initial weights.

@@ -3,7 +3,7 @@
 
     python3 Tests/PyTorch/check_swift_model.py MODEL.safetensors PROBE.safetensors
 
-MODEL: a cbam model file (state_dict keys as in cbam_reference.py, __metadata__
+MODEL: a cbam model file (state_dict keys as in cbam_reference.py or vit_reference.py, __metadata__
 with format/architecture/attention/width/depth/reduction/channels/image_size/
 classes/mean/std). PROBE: a safetensors file with `input` [N,C,S,S] float32
 (already normalised: the network's input) and `logits` [N,classes] computed by
@@ -21,8 +21,29 @@ from safetensors import safe_open
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cbam_reference as ref  # noqa: E402
+import vit_reference  # noqa: E402
 
 TOLERANCE = 1e-4
+
+
+def load_model_file(path):
+    """The PyTorch module of a cbam model file (resnet-small or vit-tiny), strictly loaded."""
+    with safe_open(path, framework="pt") as f:
+        meta = f.metadata() or {}
+        if meta.get("architecture") != vit_reference.ARCHITECTURE:
+            return ref.load_model_file(path, strict=True)
+        state = {k: f.get_tensor(k) for k in f.keys()}
+    model, m = vit_reference.model_from_metadata(meta)
+    model.load_state_dict(state, strict=True)
+    return model, m, []
+
+
+def describe(model):
+    if isinstance(model, vit_reference.VisionTransformer):
+        return (f"vit-tiny dim={model.dim} depth={model.depth} heads={model.heads} patch={model.patch} "
+                f"mlp_ratio={model.mlp_ratio} channels={model.in_channels} image_size={model.image_size}")
+    return (f"resnet-small attention={model.attention} width={model.width} depth={model.depth} "
+            f"reduction={model.reduction} channels={model.in_channels}")
 
 
 def main():
@@ -36,15 +57,13 @@ def main():
     torch.set_num_threads(args.threads)
 
     try:
-        model, meta, notes = ref.load_model_file(args.model, strict=True)
+        model, meta, notes = load_model_file(args.model)
     except Exception as e:  # noqa: BLE001
         print(f"FAIL: cannot load {args.model} into the PyTorch module: {e}")
         return 1
     for n in notes:
         print(f"note: {n}")
-    print(f"model: resnet-small attention={meta['attention']} width={meta['width']} depth={meta['depth']} "
-          f"reduction={meta['reduction']} channels={meta['channels']} image_size={meta['image_size']} "
-          f"classes={len(meta['classes'])}")
+    print(f"model: {describe(model)} classes={len(meta['classes'])}")
 
     with safe_open(args.probe, framework="pt") as f:
         keys = set(f.keys())

@@ -32,11 +32,28 @@ public final class Linear: Module {
 
     /// Rows are everything but the last dimension, which must be `inputFeatures`.
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
+        run(x, mode, into: Tensor(shape: Array(x.shape.dropLast()) + [outputFeatures]), epilogue: .none)
+    }
+
+    /// out += x·Wᵀ + b, in place, returning `out`: a residual branch that ends in this
+    /// layer adds into the residual stream inside the product (oneDNN's sum post-op).
+    @discardableResult
+    public func forward(_ x: Tensor, _ mode: Mode, addingTo out: Tensor) -> Tensor {
+        precondition(out.layout == .plain && out.count == x.count / inputFeatures * outputFeatures, "Linear adds into [..., \(outputFeatures)], got \(out.shape)")
+        return run(x, mode, into: out, epilogue: .accumulate)
+    }
+
+    /// GELU(x·Wᵀ + b) in one oneDNN call. Inference only: backward would need the
+    /// pre-activation, which the fused form never writes.
+    public func forwardGELU(_ x: Tensor) -> Tensor {
+        run(x, .inference, into: Tensor(shape: Array(x.shape.dropLast()) + [outputFeatures]), epilogue: .geluErf)
+    }
+
+    private func run(_ x: Tensor, _ mode: Mode, into y: Tensor, epilogue: MatrixMultiply.Epilogue) -> Tensor {
         Profiler.measure("linear") {
             precondition(x.layout == .plain && x.shape.last == inputFeatures, "Linear expects [..., \(inputFeatures)], got \(x.shape)")
             let rows = x.count / inputFeatures
-            let y = Tensor(shape: Array(x.shape.dropLast()) + [outputFeatures])
-            product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil))
+            product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil, epilogue: epilogue))
                 .run(x.data, weight.value.data, bias: bias?.value.data, into: y.data)
             input = mode.keepsActivations ? x : nil
             return y
@@ -50,13 +67,7 @@ public final class Linear: Module {
             // ∂W = dyᵀ·x, ∂b = Σ rows of dy, ∂x = dy·W.
             product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))
                 .run(dy.data, x.data, into: weight.gradient.data)
-            if let bias {
-                for j in 0..<outputFeatures { bias.gradient.data[j] = 0 }
-                for r in 0..<rows {
-                    let row = dy.data + r * outputFeatures
-                    for j in 0..<outputFeatures { bias.gradient.data[j] += row[j] }
-                }
-            }
+            if let bias { ColumnSums.sum(dy.data, rows: rows, columns: outputFeatures, into: bias.gradient.data) }
             let dx = Tensor(shape: x.shape)
             product(.init(m: rows, n: inputFeatures, k: outputFeatures)).run(dy.data, weight.value.data, into: dx.data)
             return dx

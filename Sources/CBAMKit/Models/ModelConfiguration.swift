@@ -67,7 +67,7 @@ extension ModelConfiguration {
     public func makeModel(seed: UInt64) -> ImageClassifier {
         switch architecture {
         case .resnetSmall: return ResNetSmall(self, seed: seed)
-        case .vitTiny: fatalError("the ViT is not built yet")
+        case .vitTiny: return VisionTransformer(self, seed: seed)
         }
     }
 

@@ -14,8 +14,13 @@ final class BufferPool: @unchecked Sendable {
         let reused = free[count]?.popLast()
         lock.unlock()
         if let reused { return reused }
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        // One vector (16 floats) of slack after the end, so that vector loops may read
+        // (never write) a whole vector at a row's tail.
+        let capacity = count + 16
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
+        let pointer = raw.bindMemory(to: Float.self, capacity: capacity)
+        (pointer + count).initialize(repeating: 0, count: 16)
+        return pointer
     }
 
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {

@@ -47,7 +47,10 @@ public struct NetworkBenchmark {
             Tensor(shape: [n, c, s, s], values: (0..<(n * c * s * s)).map { _ in generator.nextNormal() })
         }
         let trainImages = images(trainBatch), labels = (0..<trainBatch).map { $0 % configuration.classes }
-        let optimizer = SGD(learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 5e-4)
+        // Each architecture with the optimiser it trains with: the ViT with AdamW.
+        let optimizer: Optimizer = configuration.architecture == .vitTiny
+            ? AdamW(learningRate: 1e-3, weightDecay: 0.05)
+            : SGD(learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 5e-4)
         let loss = SoftmaxCrossEntropy()
         let parameters = model.parameters
         let train = median(rounds, warmup: 2) {

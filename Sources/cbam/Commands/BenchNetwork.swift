@@ -2,34 +2,41 @@ import ArgumentParser
 import CBAMKit
 import Foundation
 
-/// `cbam bench [--model plain|se|cbam]`: training and inference throughput on random data.
+/// `cbam bench [--model plain|se|cbam|vit]`: training and inference throughput on random data.
 struct BenchNetwork: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Training images/s (batch 128), inference images/s (batch 256) and batch-1 latency.",
         discussion: "Medians of several timed runs after warm-up, in this build. Benchmarks/compare.sh runs PyTorch beside it.")
 
-    enum Model: String, ExpressibleByArgument, CaseIterable { case plain, se, cbam }
+    enum Model: String, ExpressibleByArgument, CaseIterable { case plain, se, cbam, vit }
 
-    @Option(help: "plain, se or cbam.") var model: Model = .cbam
+    @Option(help: "plain, se, cbam or vit.") var model: Model = .cbam
     @Option(help: "Input channels, 1 or 3.") var channels = 3
     @Option(name: .customLong("image-size"), help: "Input size S (S×S).") var imageSize = 32
     @Option(help: "Classes.") var classes = 10
-    @Option(help: "Base width w.") var width = 32
-    @Option(help: "Blocks per stage.") var depth = 1
+    @Option(help: "Base width w (ViT: embedding dimension d); default 32 (ViT 96).") var width: Int?
+    @Option(help: "Blocks per stage (ViT: encoder blocks); default 1 (ViT 4).") var depth: Int?
     @Flag(help: "Also report each kind of layer's share of a training step.") var profile = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         guard channels == 1 || channels == 3 else { throw ValidationError("--channels must be 1 or 3") }
         guard imageSize >= 8 else { throw ValidationError("--image-size must be at least 8") }
+        try benchedConfiguration.validate { ValidationError($0) }
+    }
+
+    /// DESIGN.md's defaults for the model, with the sizes given on the command line.
+    var benchedConfiguration: ModelConfiguration {
+        var configuration = ModelConfiguration(kind: ModelConfiguration.Kind(rawValue: model.rawValue)!,
+                                               channels: channels, imageSize: imageSize, classes: classes)
+        if let width { configuration.width = width }
+        if let depth { configuration.depth = depth }
+        return configuration
     }
 
     func run() throws {
-        let attention: AttentionKind = model == .plain ? .none : (model == .se ? .se : .cbam)
-        let configuration = ModelConfiguration(attention: attention, channels: channels, imageSize: imageSize,
-                                               classes: classes, width: width, depth: depth)
-        var benchmark = NetworkBenchmark(configuration: configuration)
+        var benchmark = NetworkBenchmark(configuration: benchedConfiguration)
         benchmark.profile = profile
         let result = benchmark.run(name: model.rawValue)
         if json {
@@ -41,7 +48,7 @@ struct BenchNetwork: ParsableCommand {
             model \(result.model), \(channels)×\(imageSize)×\(imageSize), \(result.threads) threads
             parameters            \(result.parameters)
             forward MFLOPs/image  \(String(format: "%.1f", result.mflopsPerImage))
-            training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch 128, forward + backward + SGD)
+            training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch 128, forward + backward + \(model == .vit ? "AdamW" : "SGD"))
             inference images/s    \(String(format: "%.0f", result.inferImagesPerSecond))  (batch 256)
             batch-1 latency       \(String(format: "%.2f", result.latencyMilliseconds)) ms
             peak memory           \(String(format: "%.0f", result.peakMemoryMB)) MB (training at batch 128)

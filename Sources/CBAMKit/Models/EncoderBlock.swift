@@ -1,0 +1,40 @@
+/// A pre-LayerNorm transformer encoder block, as timm's `Block`:
+///
+///     x = x + attn(norm1(x));  x = x + mlp(norm2(x))
+///
+/// Keys `norm1`, `attn`, `norm2`, `mlp`. The residual stream is a copy of x that
+/// norm1 writes in its own pass; attn's projection and the MLP's fc2 then add into
+/// it inside their products, so no residual add is a pass of its own. Backward
+/// adds the stream's gradient to each norm's input gradient inside the norm's pass.
+public final class EncoderBlock: Module {
+    public let norm1: LayerNorm
+    public let attn: MultiHeadSelfAttention
+    public let norm2: LayerNorm
+    public let mlp: TransformerMLP
+
+    public init(dimension: Int, heads: Int, mlpRatio: Int, generator: inout RandomGenerator) {
+        norm1 = LayerNorm(dimension)
+        attn = MultiHeadSelfAttention(dimension: dimension, heads: heads, generator: &generator)
+        norm2 = LayerNorm(dimension)
+        mlp = TransformerMLP(dimension: dimension, hidden: mlpRatio * dimension, generator: &generator)
+    }
+
+    public var parameters: [(key: String, parameter: Parameter)] {
+        scoped("norm1", norm1.parameters) + scoped("attn", attn.parameters)
+            + scoped("norm2", norm2.parameters) + scoped("mlp", mlp.parameters)
+    }
+
+    /// [N, T, d] → [N, T, d]; x itself is left as it was.
+    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
+        let (normalized, copy) = norm1.forward(x, mode, copyingInput: true)
+        let stream = copy!
+        attn.forward(normalized, mode, addingTo: stream)
+        mlp.forward(norm2.forward(stream, mode), mode, addingTo: stream)
+        return stream
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let dMiddle = norm2.backward(mlp.backward(dy), adding: dy)
+        return norm1.backward(attn.backward(dMiddle), adding: dMiddle)
+    }
+}

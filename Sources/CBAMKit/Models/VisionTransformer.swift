@@ -1,0 +1,102 @@
+import OneDNN
+
+/// DESIGN.md's "vit-tiny" (Dosovitskiy et al.): a p×p stride-p convolution embeds
+/// the patches, a class token and learned position embeddings join them, `depth`
+/// pre-LayerNorm encoder blocks follow, and a final LayerNorm and a linear head
+/// read the class token.
+///
+/// Keys follow timm's VisionTransformer, so its users recognise them and the
+/// weights load into Tests/PyTorch/vit_reference.py: `patch_embed.proj`,
+/// `cls_token`, `pos_embed`, `blocks.K.{norm1, attn.qkv, attn.proj, norm2,
+/// mlp.fc1, mlp.fc2}`, `norm`, `head`.
+///
+/// Initialisation as timm's (`init_weights_vit_timm`): every Linear weight
+/// trunc-normal with std 0.02 and bias 0; `pos_embed` and `cls_token` trunc-normal
+/// std 0.02 (as timm before 0.6; it now draws cls_token with std 1e-6); LayerNorm
+/// γ = 1, β = 0; the patch convolution keeps PyTorch's default weights,
+/// U(±1/√fan_in), as timm leaves them, with bias 0.
+public final class VisionTransformer: ImageClassifier {
+    public let configuration: ModelConfiguration
+    public let patchEmbedding: Conv2d
+    public let tokens: TokenEmbedding
+    public let blocks: [EncoderBlock]
+    public let norm: LayerNorm
+    public let head: Linear
+
+    private var streamShape: [Int] = []
+
+    public init(_ configuration: ModelConfiguration, seed: UInt64 = 0) {
+        self.configuration = configuration
+        var generator = RandomGenerator(seed: seed)
+        let (d, p, c) = (configuration.width, configuration.patchSize, configuration.channels)
+        patchEmbedding = Conv2d(c, d, kernel: p, stride: p, bias: true, generator: &generator)
+        let bound = 1 / Float(c * p * p).squareRoot()
+        for i in 0..<patchEmbedding.weight.value.count {
+            patchEmbedding.weight.value.data[i] = bound * (2 * generator.nextUniform() - 1)
+        }
+        let grid = configuration.imageSize / p
+        tokens = TokenEmbedding(dimension: d, patches: grid * grid, generator: &generator)
+        blocks = (0..<configuration.depth).map { _ in
+            EncoderBlock(dimension: d, heads: configuration.heads, mlpRatio: configuration.mlpRatio, generator: &generator)
+        }
+        norm = LayerNorm(d)
+        head = Linear(d, configuration.classes, generator: &generator)
+        for (_, parameter) in parameters where parameter.shape.count == 2 {  // exactly the Linear weights
+            let values = truncatedNormal(parameter.value.count, std: 0.02, &generator)
+            parameter.value.data.update(from: values, count: values.count)
+        }
+    }
+
+    public var parameters: [(key: String, parameter: Parameter)] {
+        scoped("patch_embed.proj", patchEmbedding.parameters) + tokens.parameters
+            + blocks.enumerated().flatMap { scoped("blocks.\($0.offset)", $0.element.parameters) }
+            + scoped("norm", norm.parameters) + scoped("head", head.parameters)
+    }
+
+    /// The patch grid's height and width.
+    public var grid: (height: Int, width: Int) {
+        (configuration.imageSize / configuration.patchSize, configuration.imageSize / configuration.patchSize)
+    }
+
+    public var forwardFLOPsPerImage: Int {
+        let (d, t) = (configuration.width, tokens.tokens)
+        let hidden = configuration.mlpRatio * d
+        let perBlock = 2 * t * d * (3 * d + d + 2 * hidden)  // qkv, proj, fc1, fc2
+            + 2 * 2 * t * t * d                              // Q·Kᵀ and P·V over all heads
+        return 2 * (t - 1) * patchEmbedding.weight.value.count + configuration.depth * perBlock + 2 * head.weight.value.count
+    }
+
+    public func forward(_ images: Tensor, _ mode: Mode) -> Tensor {
+        precondition(images.shape.count == 4 && images.channels == configuration.channels
+                     && images.height == configuration.imageSize && images.width == configuration.imageSize,
+                     "expected images [N, \(configuration.channels), \(configuration.imageSize), \(configuration.imageSize)], got \(images.shape)")
+        var x = tokens.forward(patchEmbedding.forward(images, mode), mode)
+        for block in blocks { x = block.forward(x, mode) }
+        streamShape = x.shape
+        return head.forward(norm.forward(classTokens(x), mode), mode)
+    }
+
+    @discardableResult
+    public func backward(_ dLogits: Tensor, inputGradient: Bool = false) -> Tensor? {
+        var dx = classTokensBackward(norm.backward(head.backward(dLogits)))
+        for block in blocks.reversed() { dx = block.backward(dx) }
+        return patchEmbedding.backward(tokens.backward(dx), inputGradient: inputGradient)
+    }
+
+    /// The class token of every image, [N, d]: all that the head reads (LayerNorm
+    /// works per token, so normalising only these rows gives what timm's does).
+    private func classTokens(_ x: Tensor) -> Tensor {
+        let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
+        let out = Tensor(shape: [n, d])
+        for image in 0..<n { (out.data + image * d).update(from: x.data + image * t * d, count: d) }
+        return out
+    }
+
+    /// ∂stream: the class tokens' gradient, zero for the patch tokens.
+    private func classTokensBackward(_ dClass: Tensor) -> Tensor {
+        let dx = Tensor.zeros(streamShape)
+        let (t, d) = (streamShape[1], streamShape[2])
+        for image in 0..<streamShape[0] { (dx.data + image * t * d).update(from: dClass.data + image * d, count: d) }
+        return dx
+    }
+}

@@ -22,6 +22,12 @@ final class ComparisonTests: XCTestCase {
                 configuration.depth = 1
                 configuration.heads = 2
             }
+            comparison.benchmarkSettings = { benchmark in
+                benchmark.trainBatch = 8
+                benchmark.inferenceBatch = 8
+                benchmark.rounds = 1
+                benchmark.latencyRounds = 3
+            }
             return comparison
         }
         var started = 0
@@ -78,5 +84,5 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(again.runs, report.runs)
     }
 
-    static let models: [ModelConfiguration.Kind] = [.plain, .se, .cbam]
+    static let models: [ModelConfiguration.Kind] = [.plain, .se, .cbam, .vit]
 }

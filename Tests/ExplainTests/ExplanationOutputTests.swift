@@ -71,6 +71,27 @@ final class ExplanationOutputTests: XCTestCase {
         }
     }
 
+    func testViTRolloutMapsThePatchGridAndIsTheOnlyMethod() throws {
+        let model = try TinyModels.saved(.vit, in: folder)
+        XCTAssertEqual(ExplanationMethod.available(for: model.network), [.rollout])
+        XCTAssertThrowsError(try Explainer(model: model, methods: [.gradcam])) { error in
+            XCTAssertTrue(String(describing: error).contains("methods that apply: rollout"), "\(error)")
+        }
+        let explainer = try Explainer(model: model, methods: [.rollout])
+        let images = [TinyModels.noiseImage(width: 20, height: 12, channels: 3), TinyModels.noiseImage(width: 16, height: 16, channels: 3, seed: 2)]
+        for explanation in explainer.explain(images) {
+            let map = try XCTUnwrap(explanation.maps.first).map
+            XCTAssertEqual([map.width, map.height], [4, 4], "16×16 input, 4×4 patches")
+            XCTAssertEqual(map.values.max(), 1)
+            XCTAssertTrue(map.values.allSatisfy { $0 > 0 && $0 <= 1 })
+        }
+        let files = ExplanationFiles(folder: folder, stem: "vit", layers: explainer.layers)
+        let writer = ExplanationWriter(classNames: model.classNames, modelName: "vit.safetensors")
+        _ = try writer.write(explainer.explain([images[0]])[0], of: images[0], imagePath: "vit.png", to: files)
+        let heat = try Image(contentsOf: files.heatMap(method: .rollout, layer: "blocks").path)
+        XCTAssertEqual([heat.width, heat.height], [20, 12])
+    }
+
     func testStemsAreDistinct() {
         XCTAssertEqual(ExplanationFiles.stems(for: ["a/shoe.png", "b/bag.jpg"]), ["shoe", "bag"])
         XCTAssertEqual(ExplanationFiles.stems(for: ["a/shoe.png", "b/shoe.jpg", "c/shoe.png"]), ["shoe.png", "shoe.jpg", "shoe.png-2"])

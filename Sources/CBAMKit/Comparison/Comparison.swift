@@ -27,6 +27,8 @@ public final class Comparison {
     public let training: ImageSet
     public let validation: ImageSet
     public let directory: URL
+    /// How the speed columns are measured (quick settings for tests).
+    public var benchmarkSettings: (inout NetworkBenchmark) -> Void = { _ in }
     /// Smaller networks for tests: applied to every CNN and ViT configuration.
     public var configure: (inout ModelConfiguration) -> Void = { _ in }
 
@@ -109,8 +111,9 @@ public final class Comparison {
         var summaries: [ModelSummary] = []
         for model in models {
             events(.benchmarking(model: model))
-            let benchmark = NetworkBenchmark(configuration: options(for: model, seed: 0).model).run(name: model.rawValue)
-            summaries.append(ModelSummary(runs: runs.filter { $0.model == model }, benchmark: benchmark))
+            var benchmark = NetworkBenchmark(configuration: options(for: model, seed: 0).model)
+            benchmarkSettings(&benchmark)
+            summaries.append(ModelSummary(runs: runs.filter { $0.model == model }, benchmark: benchmark.run(name: model.rawValue)))
         }
         return ComparisonReport(command: command, machine: Self.machine, data: data, trainingImages: training.count,
                                 validationImages: validation.count, classes: classNames, epochs: epochs, seeds: seeds,

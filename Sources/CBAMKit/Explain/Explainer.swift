@@ -72,6 +72,13 @@ public struct Explainer {
                 for i in images.indices {
                     maps[i].append(LayerMap(method: method, layer: GradCAM.layer, map: cams[i], explainedClass: explained[i]))
                 }
+            case .rollout:
+                // Scaled so each image's largest patch weight is 1, as Grad-CAM's.
+                let rollout = (network as! VisionTransformer).attentionRollout()
+                for i in images.indices {
+                    maps[i].append(LayerMap(method: method, layer: "blocks", map: ScalarMap(rollout, image: i).scaledToMaximum(),
+                                            explainedClass: nil))
+                }
             }
         }
         return images.indices.map { i in

@@ -5,6 +5,8 @@ public enum ExplanationMethod: String, CaseIterable, Sendable, Codable {
     case spatial
     /// Grad-CAM on the last convolutional stage.
     case gradcam
+    /// A ViT's attention rollout (Abnar & Zuidema) from the class token to the patches.
+    case rollout
 
     /// Why this method cannot explain `network`, or nil when it can.
     public func unavailableReason(for network: ImageClassifier) -> String? {
@@ -15,6 +17,9 @@ public enum ExplanationMethod: String, CaseIterable, Sendable, Codable {
                 : nil
         case .gradcam:
             return GradCAM.unavailableReason(for: network)
+        case .rollout:
+            return network is VisionTransformer
+                ? nil : "attention rollout needs a ViT's self-attention, and this is a \(network.configuration.kind.rawValue) model"
         }
     }
 
@@ -28,6 +33,7 @@ public enum ExplanationMethod: String, CaseIterable, Sendable, Codable {
         switch self {
         case .spatial: return BlockAttention.cbamBlocks(of: network).map(\.key)
         case .gradcam: return [GradCAM.layer]
+        case .rollout: return ["blocks"]
         }
     }
 
@@ -36,6 +42,7 @@ public enum ExplanationMethod: String, CaseIterable, Sendable, Codable {
         switch self {
         case .spatial: return "spatial"
         case .gradcam: return "Grad-CAM"
+        case .rollout: return "rollout"
         }
     }
 }

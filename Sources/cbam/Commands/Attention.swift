@@ -18,17 +18,20 @@ struct Attention: ParsableCommand {
 
             Methods: spatial, each CBAM block's spatial attention Ms (sigmoid outputs, shown \
             as they are); gradcam, Grad-CAM on the last convolutional stage (layer3) of any \
-            CNN, for the predicted class or --class, scaled so its maximum is 1.
+            CNN, for the predicted class or --class, scaled so its maximum is 1; rollout, a \
+            ViT's attention rollout (Abnar & Zuidema) from the class token to the patches, \
+            scaled so its maximum is 1. Without --method, every method the model allows.
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable {
-        case spatial, gradcam, both
+        case spatial, gradcam, both, rollout
 
         var methods: [ExplanationMethod] {
             switch self {
             case .spatial: return [.spatial]
             case .gradcam: return [.gradcam]
             case .both: return [.spatial, .gradcam]
+            case .rollout: return [.rollout]
             }
         }
     }
@@ -42,8 +45,8 @@ struct Attention: ParsableCommand {
     @Option(help: "The folder to write into (created if missing).")
     var out = "attention"
 
-    @Option(help: "spatial, gradcam or both.")
-    var method: Method = .both
+    @Option(help: "spatial, gradcam, both (spatial and gradcam) or rollout (ViT); default: every method the model allows.")
+    var method: Method?
 
     @Option(name: .customLong("class"), help: "The class Grad-CAM explains (default: each image's predicted class).")
     var className: String?
@@ -71,7 +74,7 @@ struct Attention: ParsableCommand {
         let trained = try TrainedModel(contentsOf: modelURL)
         let explainer: Explainer
         do {
-            explainer = try Explainer(model: trained, methods: method.methods, targetClass: try targetClass(in: trained))
+            explainer = try Explainer(model: trained, methods: method?.methods ?? ExplanationMethod.available(for: trained.network), targetClass: try targetClass(in: trained))
         } catch let error as ExplanationError {
             throw CommandFailure(error.description)
         }

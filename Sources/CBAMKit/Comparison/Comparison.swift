@@ -27,6 +27,8 @@ public final class Comparison {
     public let training: ImageSet
     public let validation: ImageSet
     public let directory: URL
+    /// The random crop's padding for every model (nil: the image size's default).
+    public var cropPadding: Int?
     /// How the speed columns are measured (quick settings for tests).
     public var benchmarkSettings: (inout NetworkBenchmark) -> Void = { _ in }
     /// Smaller networks for tests: applied to every CNN and ViT configuration.
@@ -51,6 +53,7 @@ public final class Comparison {
         configure(&configuration)
         var options = TrainingOptions.defaults(for: configuration, epochs: epochs, flip: flip, seed: seed)
         options.batchSize = batchSize
+        if let cropPadding { options.augmentation.padding = cropPadding }
         return options
     }
 

@@ -25,6 +25,7 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 128
     @Option(name: .customLong("val-split"), help: "Share of each class held out when DIR has no train/ + val/ folders.") var valSplit = 0.1
     @Flag(name: .customLong("no-flip"), help: "No horizontal flips.") var noFlip = false
+    @Option(name: .customLong("crop-padding"), help: "Random crops come from the image padded by this many pixels (default S/8, rounded up).") var cropPadding: Int?
     @Option(name: .customLong("cache-mb"), help: "Keep decoded images in memory up to this size.") var cacheMB = 2048
     @Option(help: "Base width of every model (default: each model's own; for quick trials).") var width: Int?
 
@@ -62,6 +63,7 @@ struct Compare: ParsableCommand {
                                     batchSize: batchSize, flip: !noFlip, classNames: split.classNames,
                                     training: training, validation: validation, directory: outURL)
         if let width { comparison.configure = { $0.width = width } }
+        comparison.cropPadding = cropPadding
         InterruptFlag.shared.install(message: "Stopping after this batch; run the same command again to resume…")
         var bar = ProgressBar()
         var current = ""

@@ -3,7 +3,7 @@ import Foundation
 /// The names `cbam attention` writes for one image: they say the image, the layer and the
 /// method, e.g. `shoe_layer2.0_spatial_mask.png`, `shoe_layer3_gradcam_heat.png`,
 /// `shoe_attention.json`, `shoe_overview.png`.
-public struct ExplanationFiles: Equatable {
+public struct ExplanationFiles {
     public let folder: URL
     public let stem: String
     public let layers: [(method: ExplanationMethod, layer: String)]
@@ -13,8 +13,6 @@ public struct ExplanationFiles: Equatable {
         self.stem = stem
         self.layers = layers
     }
-
-    public static func == (a: ExplanationFiles, b: ExplanationFiles) -> Bool { a.all == b.all }
 
     public func mask(method: ExplanationMethod, layer: String) -> URL { file("\(layer)_\(method.rawValue)_mask.png") }
     public func heatMap(method: ExplanationMethod, layer: String) -> URL { file("\(layer)_\(method.rawValue)_heat.png") }

@@ -74,7 +74,11 @@ struct Attention: ParsableCommand {
         let trained = try TrainedModel(contentsOf: modelURL)
         let explainer: Explainer
         do {
-            explainer = try Explainer(model: trained, methods: method?.methods ?? ExplanationMethod.available(for: trained.network), targetClass: try targetClass(in: trained))
+            let methods = method?.methods ?? ExplanationMethod.available(for: trained.network)
+            if className != nil && !methods.contains(.gradcam) {
+                throw CommandFailure("--class chooses the class Grad-CAM explains, and no Grad-CAM is asked for")
+            }
+            explainer = try Explainer(model: trained, methods: methods, targetClass: try targetClass(in: trained))
         } catch let error as ExplanationError {
             throw CommandFailure(error.description)
         }

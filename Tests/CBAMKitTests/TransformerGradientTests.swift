@@ -122,9 +122,16 @@ final class TransformerGradientTests: XCTestCase {
         perturb(block.parameters)
         let x = check.random([2, 5, 12])
         let parameters = block.parameters
-        check.check("encoder block", tensors: [("x", x)] + parameters.map { ($0.key, $0.parameter.value) },
-                    forward: { block.forward(x, .training) },
-                    backward: { dy in [block.backward(dy)] + parameters.map { $0.parameter.gradient } })
+        for classTokenOnly in [false, true] {
+            check.check("encoder block classTokenOnly:\(classTokenOnly)", tensors: [("x", x)] + parameters.map { ($0.key, $0.parameter.value) },
+                        forward: { block.forward(x, .training, classTokenOnly: classTokenOnly) },
+                        backward: { dy in [block.backward(dy)] + parameters.map { $0.parameter.gradient } })
+        }
+        // The class token's row alone is the full block's first row.
+        let full = block.forward(x, .inference).scalars, first = block.forward(x, .inference, classTokenOnly: true).scalars
+        for image in 0..<2 {
+            for j in 0..<12 { XCTAssertEqual(first[image * 12 + j], full[image * 5 * 12 + j], accuracy: 1e-5) }
+        }
     }
 
     func testWholeVisionTransformer() {

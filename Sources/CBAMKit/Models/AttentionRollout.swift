@@ -14,10 +14,12 @@ extension VisionTransformer {
             }
             return VisionTransformer.residualAttention(p)
         }
-        let (n, t) = (maps[0].shape[0], maps[0].shape[1])
+        let (n, t) = (maps[0].shape[0], maps[0].shape[2])
         // The class row of Â_L·…·Â_1, from the left: r = e₀ᵀ·Â_L, then r = r·Â_l.
+        // (The last block computed only the class token's row of its attention.)
+        let last = maps.last!, lastRows = last.shape[1]
         var row = Tensor(shape: [n, 1, t])
-        for image in 0..<n { (row.data + image * t).update(from: maps.last!.data + image * t * t, count: t) }
+        for image in 0..<n { (row.data + image * t).update(from: last.data + image * lastRows * t, count: t) }
         let product = MatrixMultiply(.init(batch: n, m: 1, n: t, k: t))
         for map in maps.dropLast().reversed() {
             let next = Tensor(shape: [n, 1, t])
@@ -30,17 +32,18 @@ extension VisionTransformer {
         return out
     }
 
-    /// (mean over heads of P + I), rows renormalised: [N, H, T, T] → [N, T, T].
+    /// (mean over heads of P + I), rows renormalised: [N, H, Q, T] → [N, Q, T], where
+    /// the Q query rows are the first Q tokens (all T, or the class token alone).
     private static func residualAttention(_ p: Tensor) -> Tensor {
-        let (n, h, t) = (p.shape[0], p.shape[1], p.shape[2])
-        let out = Tensor.zeros([n, t, t])
+        let (n, h, q, t) = (p.shape[0], p.shape[1], p.shape[2], p.shape[3])
+        let out = Tensor.zeros([n, q, t])
         for image in 0..<n {
-            let target = out.data + image * t * t
+            let target = out.data + image * q * t
             for head in 0..<h {
-                let source = p.data + (image * h + head) * t * t
-                for i in 0..<(t * t) { target[i] += source[i] / Float(h) }
+                let source = p.data + (image * h + head) * q * t
+                for i in 0..<(q * t) { target[i] += source[i] / Float(h) }
             }
-            for i in 0..<t {
+            for i in 0..<q {
                 let row = target + i * t
                 row[i] += 1
                 var sum: Float = 0

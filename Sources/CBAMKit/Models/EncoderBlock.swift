@@ -6,11 +6,18 @@
 /// norm1 writes in its own pass; attn's projection and the MLP's fc2 then add into
 /// it inside their products, so no residual add is a pass of its own. Backward
 /// adds the stream's gradient to each norm's input gradient inside the norm's pass.
+///
+/// `classTokenOnly` computes the first token's output alone, [N, 1, d]: all that
+/// the last block must give the head. Every token still feeds the attention's keys
+/// and values, so the result is the same row the full block would give.
 public final class EncoderBlock: Module {
     public let norm1: LayerNorm
     public let attn: MultiHeadSelfAttention
     public let norm2: LayerNorm
     public let mlp: TransformerMLP
+
+    private var streamShape: [Int] = []
+    private var classTokenOnly = false
 
     public init(dimension: Int, heads: Int, mlpRatio: Int, generator: inout RandomGenerator) {
         norm1 = LayerNorm(dimension)
@@ -24,17 +31,21 @@ public final class EncoderBlock: Module {
             + scoped("norm2", norm2.parameters) + scoped("mlp", mlp.parameters)
     }
 
-    /// [N, T, d] → [N, T, d]; x itself is left as it was.
-    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
-        let (normalized, copy) = norm1.forward(x, mode, copyingInput: true)
-        let stream = copy!
-        attn.forward(normalized, mode, addingTo: stream)
+    /// [N, T, d] → [N, T, d], or [N, 1, d] with `classTokenOnly`; x itself is left as it was.
+    public func forward(_ x: Tensor, _ mode: Mode, classTokenOnly: Bool = false) -> Tensor {
+        let (normalized, copy) = norm1.forward(x, mode, copyingInput: !classTokenOnly)
+        let stream = copy ?? ClassTokenRows.gather(x)
+        attn.forward(normalized, mode, addingTo: stream, classTokenOnly: classTokenOnly)
         mlp.forward(norm2.forward(stream, mode), mode, addingTo: stream)
+        streamShape = x.shape
+        self.classTokenOnly = classTokenOnly
         return stream
     }
 
+    /// ∂x [N, T, d] from ∂output (shaped as the output).
     public func backward(_ dy: Tensor) -> Tensor {
         let dMiddle = norm2.backward(mlp.backward(dy), adding: dy)
-        return norm1.backward(attn.backward(dMiddle), adding: dMiddle)
+        let dResidual = classTokenOnly ? ClassTokenRows.scatter(dMiddle, into: streamShape) : dMiddle
+        return norm1.backward(attn.backward(dMiddle), adding: dResidual)
     }
 }

@@ -23,8 +23,6 @@ public final class VisionTransformer: ImageClassifier {
     public let norm: LayerNorm
     public let head: Linear
 
-    private var streamShape: [Int] = []
-
     public init(_ configuration: ModelConfiguration, seed: UInt64 = 0) {
         self.configuration = configuration
         var generator = RandomGenerator(seed: seed)
@@ -58,6 +56,8 @@ public final class VisionTransformer: ImageClassifier {
         (configuration.imageSize / configuration.patchSize, configuration.imageSize / configuration.patchSize)
     }
 
+    /// Counted as the standard model computes them (and as PyTorch's count does), though
+    /// the last block here computes the class token's row alone.
     public var forwardFLOPsPerImage: Int {
         let (d, t) = (configuration.width, tokens.tokens)
         let hidden = configuration.mlpRatio * d
@@ -71,32 +71,17 @@ public final class VisionTransformer: ImageClassifier {
                      && images.height == configuration.imageSize && images.width == configuration.imageSize,
                      "expected images [N, \(configuration.channels), \(configuration.imageSize), \(configuration.imageSize)], got \(images.shape)")
         var x = tokens.forward(patchEmbedding.forward(images, mode), mode)
-        for block in blocks { x = block.forward(x, mode) }
-        streamShape = x.shape
-        return head.forward(norm.forward(classTokens(x), mode), mode)
+        // The head reads only the class token, so the last block computes only its row
+        // (LayerNorm works per token: normalising that row alone gives what timm's does).
+        for (i, block) in blocks.enumerated() { x = block.forward(x, mode, classTokenOnly: i == blocks.count - 1) }
+        return head.forward(norm.forward(x.reshaped([x.shape[0], x.shape[2]]), mode), mode)
     }
 
     @discardableResult
     public func backward(_ dLogits: Tensor, inputGradient: Bool = false) -> Tensor? {
-        var dx = classTokensBackward(norm.backward(head.backward(dLogits)))
+        let dClass = norm.backward(head.backward(dLogits))
+        var dx = dClass.reshaped([dClass.shape[0], 1, dClass.shape[1]])
         for block in blocks.reversed() { dx = block.backward(dx) }
         return patchEmbedding.backward(tokens.backward(dx), inputGradient: inputGradient)
-    }
-
-    /// The class token of every image, [N, d]: all that the head reads (LayerNorm
-    /// works per token, so normalising only these rows gives what timm's does).
-    private func classTokens(_ x: Tensor) -> Tensor {
-        let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-        let out = Tensor(shape: [n, d])
-        for image in 0..<n { (out.data + image * d).update(from: x.data + image * t * d, count: d) }
-        return out
-    }
-
-    /// ∂stream: the class tokens' gradient, zero for the patch tokens.
-    private func classTokensBackward(_ dClass: Tensor) -> Tensor {
-        let dx = Tensor.zeros(streamShape)
-        let (t, d) = (streamShape[1], streamShape[2])
-        for image in 0..<streamShape[0] { (dx.data + image * t * d).update(from: dClass.data + image * d, count: d) }
-        return dx
     }
 }

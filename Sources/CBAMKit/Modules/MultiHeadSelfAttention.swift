@@ -5,6 +5,10 @@
 /// Keys `qkv` (d → 3d, with bias) and `proj` (d → d). The heads are strided views
 /// into the qkv output (`HeadViews`), so nothing is split or merged by copying, and
 /// the projection adds its result straight into the residual stream.
+///
+/// When only the class token's output is wanted (the last block: the head reads
+/// nothing else), only it queries: keys and values still come from every token,
+/// but the scores, the softmax, P·V and the projection shrink by a factor T.
 public final class MultiHeadSelfAttention: Module {
     public let qkv: Linear
     public let proj: Linear
@@ -25,18 +29,21 @@ public final class MultiHeadSelfAttention: Module {
 
     public var parameters: [(key: String, parameter: Parameter)] { scoped("qkv", qkv.parameters) + scoped("proj", proj.parameters) }
 
-    /// The last forward's attention probabilities [N, H, T, T] (kept when the mode keeps activations).
+    /// The last forward's attention probabilities [N, H, queries, T] (kept when the mode
+    /// keeps activations); queries = T, or 1 for the class token alone.
     public var probabilities: Tensor? { softmax.probabilities }
 
-    /// stream += proj(attention(x)), in place; x is [N, T, d] (the normalised stream).
-    public func forward(_ x: Tensor, _ mode: Mode, addingTo stream: Tensor) {
+    /// stream += proj(attention(x)), in place; x is [N, T, d] (the normalised stream),
+    /// stream [N, T, d], or [N, 1, d] with `classTokenOnly` (the first token's output).
+    public func forward(_ x: Tensor, _ mode: Mode, addingTo stream: Tensor, classTokenOnly: Bool = false) {
         let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-        let views = prepare(images: n, tokens: t, dimension: d)
+        let q = classTokenOnly ? 1 : t
+        let views = prepare(images: n, tokens: t, queries: q, dimension: d)
         let qkvValues = qkv.forward(x, mode)
-        let scores = Tensor(shape: [n, heads, t, t])
+        let scores = Tensor(shape: [n, heads, q, t])
         scoreProduct!.forward(qkvValues.data + views.offset(of: .query), qkvValues.data + views.offset(of: .key), into: scores.data)
         let p = softmax.forward(scores, mode)
-        let merged = Tensor(shape: [n, t, d])
+        let merged = Tensor(shape: [n, q, d])
         valueProduct!.forward(p.data, qkvValues.data + views.offset(of: .value), into: merged.data)
         proj.forward(merged, mode, addingTo: stream)
         projections = mode.keepsActivations ? qkvValues : nil
@@ -49,6 +56,10 @@ public final class MultiHeadSelfAttention: Module {
         }
         let dMerged = proj.backward(dStream)
         let dQKV = Tensor(shape: qkvValues.shape)
+        if views.queries < views.tokens {  // tokens that did not query get no query gradient
+            let (t, d) = (views.tokens, views.dimension)
+            for row in 0..<(views.images * t) where row % t >= views.queries { (dQKV.data + row * 3 * d).update(repeating: 0, count: d) }
+        }
         let dP = Tensor(shape: p.shape)
         let (query, key, value) = (views.offset(of: .query), views.offset(of: .key), views.offset(of: .value))
         valueProduct!.backward(dMerged.data, p.data, qkvValues.data + value, aGradient: dP.data, bGradient: dQKV.data + value)
@@ -59,8 +70,8 @@ public final class MultiHeadSelfAttention: Module {
     }
 
     /// The products for this batch shape (made again only when it changes).
-    private func prepare(images: Int, tokens: Int, dimension: Int) -> HeadViews {
-        let wanted = HeadViews(images: images, tokens: tokens, heads: heads, headDimension: dimension / heads)
+    private func prepare(images: Int, tokens: Int, queries: Int, dimension: Int) -> HeadViews {
+        let wanted = HeadViews(images: images, tokens: tokens, queries: queries, heads: heads, headDimension: dimension / heads)
         if views != wanted {
             views = wanted
             scoreProduct = wanted.scoreProduct()

@@ -57,12 +57,12 @@ final class PatternLocalisationTests: XCTestCase {
         experiment.epochs = 4
         experiment.batchSize = 32
         let result = try experiment.run(in: folder)
-        XCTAssertGreaterThan(result.validationAccuracy, 0.6, "chance is 0.25")
+        XCTAssertGreaterThan(result.validationAccuracy, 0.9, "chance is 0.25")
         let last = try XCTUnwrap(result.maps.first { $0.method == .spatial && $0.layer == "layer3.0" })
         let gradCAM = try XCTUnwrap(result.maps.first { $0.method == .gradcam })
         XCTAssertEqual(last.mass.areaShare, result.boxShare, accuracy: 1e-12)
-        XCTAssertGreaterThan(last.mass.ratio, 1, "last block's Ms: \(last.mass)")
-        XCTAssertGreaterThan(gradCAM.mass.ratio, 1.5, "Grad-CAM: \(gradCAM.mass)")
+        XCTAssertGreaterThan(last.mass.ratio, 1.1, "last block's Ms: \(last.mass)")
+        XCTAssertGreaterThan(gradCAM.mass.ratio, 2, "Grad-CAM: \(gradCAM.mass)")
         print("patterns test: accuracy \(result.validationAccuracy), \(result.maps.map { "\($0.layer) \($0.method) \($0.mass.ratio)" })")
     }
 }

@@ -23,18 +23,22 @@ var targets: [Target] = [
     .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
     // Images: decode, encode, geometry, colour, tensor conversion. No C types leak.
     .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: fastSwift),
+    // PNG figures drawn in Swift (canvas, bitmap font, colour maps, heat maps, line charts).
+    .target(name: "Charts", dependencies: ["ImageCodecs"], swiftSettings: fastSwift),
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
     .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
     // Tensors, fused kernels, layers, models, optimisers, model files, training.
-    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs"], swiftSettings: fastSwift),
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts"], swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.
     .executableTarget(
         name: "cbam",
-        dependencies: ["CBAMKit", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        dependencies: ["CBAMKit", "ImageCodecs", "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
         swiftSettings: fastSwift),
 
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ChartsTests", dependencies: ["Charts", "ImageCodecs"]),
+    .testTarget(name: "ExplainTests", dependencies: ["CBAMKit", "Charts", "ImageCodecs"]),
 ]
 
 if fuzzing {
@@ -48,6 +52,7 @@ let package = Package(
         .executable(name: "cbam", targets: ["cbam"]),
         .library(name: "CBAMKit", targets: ["CBAMKit"]),
         .library(name: "ImageCodecs", targets: ["ImageCodecs"]),
+        .library(name: "Charts", targets: ["Charts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -19,6 +19,10 @@ public struct Preprocessing: Sendable, Equatable {
 
     /// The 8-bit S×S image with C channels that the network sees (before normalising).
     public func fitted(_ image: Image) -> Image {
+        Self.fit(image, channels: channels, imageSize: imageSize)
+    }
+
+    public static func fit(_ image: Image, channels: Int, imageSize: Int) -> Image {
         var result = image.channels == channels ? image : image.converted(toChannels: channels)
         if result.width != imageSize || result.height != imageSize {
             result = result.resized(width: imageSize, height: imageSize)

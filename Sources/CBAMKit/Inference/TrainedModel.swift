@@ -14,7 +14,10 @@ public final class TrainedModel {
 
     /// Reads and checks a model file; errors name the file and the reason.
     public convenience init(contentsOf url: URL) throws {
-        let (metadata, tensors) = try ModelFile.read(url)
+        var (metadata, tensors) = try ModelFile.read(url)
+        // A training checkpoint classifies too: its optimiser state is not the model's.
+        tensors = Checkpoint.modelTensors(tensors)
+        metadata.extra[Checkpoint.stateKey] = nil
         let name = url.lastPathComponent
         let configuration = try ModelConfiguration(metadata: metadata, fileName: name)
         let network = configuration.makeModel(seed: 0)

@@ -8,18 +8,22 @@ public enum ModelFile {
     public static func save(_ module: Module, metadata: ModelMetadata, to url: URL) throws {
         var tensors: [String: Tensor] = [:]
         var dtypes: [String: SafeTensorsDType] = [:]
-        for (key, tensor) in module.state {
-            if isCounter(key) {
-                // PyTorch keeps the count as an int64 scalar; store it that way so the
-                // file loads into PyTorch unchanged.
-                precondition(tensor.count == 1, "'\(key)' should hold one count, it has shape \(tensor.shape)")
-                tensors[key] = tensor.reshaped([])
-                dtypes[key] = .i64
-            } else {
-                tensors[key] = tensor
-            }
+        for tensor in self.tensors(of: module) {
+            tensors[tensor.key] = tensor.value
+            if let dtype = tensor.dtype { dtypes[tensor.key] = dtype }
         }
         try SafeTensors(tensors: tensors, dtypes: dtypes, metadata: metadata.strings).write(to: url)
+    }
+
+    /// `module`'s state as a file stores it, with the dtype of any tensor not stored as F32.
+    static func tensors(of module: Module) -> [(key: String, value: Tensor, dtype: SafeTensorsDType?)] {
+        module.state.map { key, tensor in
+            guard isCounter(key) else { return (key, tensor, nil) }
+            // PyTorch keeps the count as an int64 scalar; store it that way so the
+            // file loads into PyTorch unchanged.
+            precondition(tensor.count == 1, "'\(key)' should hold one count, it has shape \(tensor.shape)")
+            return (key, tensor.reshaped([]), .i64)
+        }
     }
 
     /// Reads a model file: its metadata (checked to be a cbam model) and every tensor.

@@ -82,9 +82,15 @@ public final class ResNetSmall: ImageClassifier {
         return fc.forward(Pooling.overSpace(x).average, mode)
     }
 
+    /// ∂L/∂features (blocked, the shape of `features`) from ∂L/∂logits, through the head
+    /// alone, after a forward that keeps activations: what Grad-CAM weighs the features by.
+    public func featuresGradient(_ dLogits: Tensor) -> Tensor {
+        Pooling.overSpaceBackward(like: lastFeatures!, average: fc.backward(dLogits), maximum: nil, argmax: [])
+    }
+
     @discardableResult
     public func backward(_ dLogits: Tensor, inputGradient: Bool = false) -> Tensor? {
-        var dx = Pooling.overSpaceBackward(like: lastFeatures!, average: fc.backward(dLogits), maximum: nil, argmax: [])
+        var dx = featuresGradient(dLogits)
         for (_, block) in blocks.reversed() { dx = block.backward(dx) }
         return conv1.backward(bn1.backward(dx), inputGradient: inputGradient)
     }

@@ -34,6 +34,8 @@ public struct NetworkBenchmark {
     public var trainBatch = 128
     public var inferenceBatch = 256
     public var rounds = 7
+    /// Batch-1 forward passes timed for the latency.
+    public var latencyRounds = 51
     /// Also time each kind of layer during extra training steps.
     public var profile = false
 
@@ -70,7 +72,7 @@ public struct NetworkBenchmark {
         let inferenceShares = profile ? timeShares { _ = model.forward(inferImages, .inference) } : nil
         let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }
         let one = images(1)
-        let latency = median(51, warmup: 10) { _ = model.forward(one, .inference) }
+        let latency = median(latencyRounds, warmup: 10) { _ = model.forward(one, .inference) }
         return Result(model: name, channels: c, imageSize: s, threads: Parallel.threadCount,
                       parameters: model.parameterCount,
                       mflopsPerImage: Double(model.forwardFLOPsPerImage) / 1e6,

@@ -1,9 +1,9 @@
 import ArgumentParser
 
-/// `cbam bench` measures the network (the default) or the image decoders.
+/// `cbam bench` measures the network (the default), the image decoders, or where attention falls.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure throughput in a release build.",
-        subcommands: [BenchNetwork.self, BenchDecode.self],
+        abstract: "Measure throughput in a release build, or where attention falls.",
+        subcommands: [BenchNetwork.self, BenchDecode.self, BenchAttention.self],
         defaultSubcommand: BenchNetwork.self)
 }

@@ -1,0 +1,133 @@
+import Foundation
+import OneDNN
+
+/// What a comparison reports as it goes.
+public enum ComparisonEvent {
+    /// A run begins (`index` of `total`, 0-based); `resumed` when it continues from its checkpoint.
+    case runStarted(model: ModelConfiguration.Kind, seed: UInt64, index: Int, total: Int, resumed: Bool)
+    /// A run finished earlier and is read back instead of trained again.
+    case runReused(model: ModelConfiguration.Kind, seed: UInt64)
+    /// A training event of the current run, with the whole comparison's progress.
+    case training(TrainingEvent, batchesDone: Int, totalBatches: Int, etaSeconds: Double)
+    /// Measuring a model's inference speed.
+    case benchmarking(model: ModelConfiguration.Kind)
+}
+
+/// `cbam compare`: every model trained on the same split, augmentation, epochs and
+/// seeds, each with its own documented optimiser defaults. Every finished run is
+/// kept in `runs/<model>-seed<k>.json`, and an unfinished one has its checkpoint,
+/// so an interrupted comparison resumes where it stopped.
+public final class Comparison {
+    public let models: [ModelConfiguration.Kind]
+    public let seeds: [UInt64]
+    public let epochs: Int
+    public let batchSize: Int
+    public let flip: Bool
+    public let classNames: [String]
+    public let training: ImageSet
+    public let validation: ImageSet
+    public let directory: URL
+    /// The random crop's padding for every model (nil: the image size's default).
+    public var cropPadding: Int?
+    /// How the speed columns are measured (quick settings for tests).
+    public var benchmarkSettings: (inout NetworkBenchmark) -> Void = { _ in }
+    /// Smaller networks for tests: applied to every CNN and ViT configuration.
+    public var configure: (inout ModelConfiguration) -> Void = { _ in }
+
+    public init(models: [ModelConfiguration.Kind], seeds: [UInt64], epochs: Int, batchSize: Int, flip: Bool,
+                classNames: [String], training: ImageSet, validation: ImageSet, directory: URL) {
+        self.models = models
+        self.seeds = seeds
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.flip = flip
+        self.classNames = classNames
+        self.training = training
+        self.validation = validation
+        self.directory = directory
+    }
+
+    public func options(for model: ModelConfiguration.Kind, seed: UInt64) -> TrainingOptions {
+        var configuration = ModelConfiguration(kind: model, channels: training.channels, imageSize: training.imageSize,
+                                               classes: classNames.count)
+        configure(&configuration)
+        var options = TrainingOptions.defaults(for: configuration, epochs: epochs, flip: flip, seed: seed)
+        options.batchSize = batchSize
+        if let cropPadding { options.augmentation.padding = cropPadding }
+        return options
+    }
+
+    private var runsDirectory: URL { directory.appendingPathComponent("runs") }
+
+    private func url(_ model: ModelConfiguration.Kind, _ seed: UInt64, _ ext: String) -> URL {
+        runsDirectory.appendingPathComponent("\(model.rawValue)-seed\(seed).\(ext)")
+    }
+
+    /// Trains what is not finished yet, then benchmarks each model; nil when stopped.
+    public func run(command: String, data: String, events: (ComparisonEvent) -> Void = { _ in },
+                    shouldStop: () -> Bool = { false }) throws -> ComparisonReport? {
+        try FileManager.default.createDirectory(at: runsDirectory, withIntermediateDirectories: true)
+        let plan = models.flatMap { model in seeds.map { (model, $0) } }
+        let batchesPerRun = epochs * max(training.count / min(batchSize, training.count), 1)
+        let totalBatches = plan.count * batchesPerRun
+        var runs: [ComparisonRun] = []
+        var batchesDone = 0, batchesTimed = 0, secondsTimed = 0.0
+        for (index, (model, seed)) in plan.enumerated() {
+            let options = options(for: model, seed: seed)
+            if let finished = try? JSONDecoder().decode(ComparisonRun.self, from: Data(contentsOf: url(model, seed, "json"))),
+               finished.options == options {
+                runs.append(finished)
+                batchesDone += batchesPerRun
+                events(.runReused(model: model, seed: seed))
+                continue
+            }
+            let modelURL = url(model, seed, "safetensors"), logURL = url(model, seed, "jsonl")
+            let checkpoint = Checkpoint.url(forModel: modelURL)
+            let resumable = (try? Checkpoint.load(checkpoint))?.state.options == options
+            let trainer = resumable
+                ? try Trainer(resuming: checkpoint, classNames: classNames, training: training, validation: validation,
+                              modelURL: modelURL, logURL: logURL)
+                : try Trainer(options: options, classNames: classNames, training: training, validation: validation,
+                              modelURL: modelURL, logURL: logURL)
+            events(.runStarted(model: model, seed: seed, index: index, total: plan.count, resumed: resumable))
+            let startBatch = trainer.state.step
+            batchesDone += startBatch
+            var clock = Clock()
+            let outcome = try trainer.run(events: { event in
+                if case .batch = event {
+                    batchesDone += 1
+                    batchesTimed += 1
+                    secondsTimed += clock.lap()
+                }
+                let eta = Double(totalBatches - batchesDone) * secondsTimed / Double(max(batchesTimed, 1))
+                events(.training(event, batchesDone: batchesDone, totalBatches: totalBatches, etaSeconds: eta))
+            }, shouldStop: shouldStop)
+            guard outcome == .finished else { return nil }
+            let run = ComparisonRun(model: model, seed: seed, options: options, history: trainer.state.history,
+                                    wallSeconds: trainer.state.history.map(\.seconds).reduce(0, +))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            try encoder.encode(run).writeAtomically(to: url(model, seed, "json"))
+            runs.append(run)
+        }
+
+        var summaries: [ModelSummary] = []
+        for model in models {
+            events(.benchmarking(model: model))
+            var benchmark = NetworkBenchmark(configuration: options(for: model, seed: 0).model)
+            benchmarkSettings(&benchmark)
+            summaries.append(ModelSummary(runs: runs.filter { $0.model == model }, benchmark: benchmark.run(name: model.rawValue)))
+        }
+        return ComparisonReport(command: command, machine: Self.machine, data: data, trainingImages: training.count,
+                                validationImages: validation.count, classes: classNames, epochs: epochs, seeds: seeds,
+                                models: summaries, runs: runs, findings: ComparisonReport.findings(summaries))
+    }
+
+    /// "Intel(R) Xeon(R) … , 2 cores, 2 threads, Linux".
+    static var machine: String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Parallel.threadCount) threads"
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Images [N, C, S, S] and their labels.
+public struct Batch {
+    public var images: Tensor
+    public var labels: [Int]
+}
+
+/// An epoch of an ImageSet in batches. Training batches follow a seeded
+/// permutation of the images and are augmented; the random draws come from
+/// (seed, epoch, batch) alone, so any batch can be rebuilt after a resume.
+public struct Batches {
+    public let set: ImageSet
+    public let preprocessing: Preprocessing
+    public let batchSize: Int
+    /// nil: the images in order, unaugmented, the last batch possibly smaller (evaluation).
+    public let shuffling: (seed: UInt64, epoch: Int, augmentation: Augmentation)?
+    private let order: [Int]
+
+    /// Training batches of one epoch; the last incomplete batch is dropped, so that
+    /// BatchNorm never sees a batch of one.
+    public static func training(_ set: ImageSet, preprocessing: Preprocessing, batchSize: Int,
+                                augmentation: Augmentation, seed: UInt64, epoch: Int) -> Batches {
+        var generator = RandomGenerator(seed: mix(seed, UInt64(epoch), 0x0DE5))
+        let order = Array(0..<set.count).shuffled(using: &generator)
+        return Batches(set: set, preprocessing: preprocessing, batchSize: min(batchSize, set.count),
+                       shuffling: (seed, epoch, augmentation), order: order)
+    }
+
+    /// Every image once, in order, as it is: for validation and evaluation.
+    public static func evaluation(_ set: ImageSet, preprocessing: Preprocessing, batchSize: Int) -> Batches {
+        Batches(set: set, preprocessing: preprocessing, batchSize: batchSize, shuffling: nil, order: Array(0..<set.count))
+    }
+
+    public var count: Int {
+        shuffling == nil ? (order.count + batchSize - 1) / batchSize : order.count / batchSize
+    }
+
+    public func batch(_ b: Int) throws -> Batch {
+        let indices = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
+        let s = preprocessing.imageSize, stride = preprocessing.channels * s * s
+        let images = Tensor(shape: [indices.count, preprocessing.channels, s, s])
+        var generator = RandomGenerator(seed: mix(shuffling?.seed ?? 0, UInt64(shuffling?.epoch ?? 0), UInt64(b)))
+        for (slot, i) in indices.enumerated() {
+            let image = try set.image(i)
+            if let augmentation = shuffling?.augmentation {
+                augmentation.write(image, augmentation.draw(using: &generator), preprocessing: preprocessing,
+                                   into: images.data + slot * stride)
+            } else {
+                preprocessing.writeNormalized(image, into: images.data + slot * stride)
+            }
+        }
+        return Batch(images: images, labels: indices.map { set.labels[$0] })
+    }
+
+    /// The batches from `start` on, each prepared on a background thread while the
+    /// caller works on the one before.
+    public func prefetching(from start: Int = 0) -> Prefetcher<Batch> {
+        Prefetcher(range: start..<count) { try self.batch($0) }
+    }
+}
+
+/// Combines numbers into one well-spread seed.
+func mix(_ values: UInt64...) -> UInt64 {
+    var generator = RandomGenerator(seed: values.reduce(0x243F_6A88_85A3_08D3) { ($0 ^ $1) &* 0x100_0000_01B3 })
+    return generator.next()
+}

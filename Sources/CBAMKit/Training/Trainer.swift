@@ -1,0 +1,203 @@
+import Foundation
+
+/// What a training run reports as it goes.
+public enum TrainingEvent {
+    /// After each batch: the epoch's running loss and accuracy so far.
+    case batch(epoch: Int, batch: Int, batches: Int, loss: Double, accuracy: Double, imagesPerSecond: Double)
+    /// After each epoch's validation; `isBest` when its model was saved as the best.
+    case epoch(EpochRecord, isBest: Bool)
+}
+
+public enum TrainingOutcome: Equatable {
+    case finished
+    /// Stopped on request after a batch; the checkpoint holds the run.
+    case interrupted
+}
+
+/// A run that cannot go on (the loss became NaN), said so the user can act on it.
+public struct TrainingError: Error, CustomStringConvertible, LocalizedError {
+    public let reason: String
+    public var description: String { reason }
+    public var errorDescription: String? { reason }
+}
+
+/// Trains a network on an ImageSet: batches prepared one ahead, SGD or AdamW on a
+/// warm-up + cosine schedule, validation after each epoch, the best model and a
+/// checkpoint written atomically, a JSON-lines log, and resumption from the
+/// checkpoint that ends exactly where an uninterrupted run would have.
+public final class Trainer {
+    public let network: ImageClassifier
+    public let optimizer: Optimizer
+    public private(set) var state: TrainingState
+    public let metadata: ModelMetadata
+    public let training: ImageSet
+    public let validation: ImageSet
+    public let modelURL: URL
+    public let checkpointURL: URL
+    public let logURL: URL?
+
+    public var options: TrainingOptions { state.options }
+    public var preprocessing: Preprocessing {
+        Preprocessing(channels: metadata.channels, imageSize: metadata.imageSize, mean: metadata.mean, std: metadata.std)
+    }
+
+    /// A new run: weights from the seed, normalisation from the training images.
+    public convenience init(options: TrainingOptions, classNames: [String], training: ImageSet, validation: ImageSet,
+                            modelURL: URL, logURL: URL? = nil) throws {
+        let (mean, std) = try training.channelStatistics()
+        let metadata = options.model.metadata(classNames: classNames, mean: mean, std: std)
+        self.init(state: TrainingState(options: options), metadata: metadata, network: options.model.makeModel(seed: options.seed),
+                  optimizer: options.makeOptimizer(), training: training, validation: validation,
+                  modelURL: modelURL, logURL: logURL)
+    }
+
+    /// A run continued from its checkpoint, with the options it started with.
+    public convenience init(resuming checkpoint: URL, classNames: [String], training: ImageSet, validation: ImageSet,
+                            modelURL: URL, logURL: URL? = nil) throws {
+        let loaded = try Checkpoint.load(checkpoint)
+        let name = checkpoint.lastPathComponent
+        guard loaded.metadata.classes == classNames else {
+            throw ModelFileError(file: name, reason: "was trained on the classes \(loaded.metadata.classes), the folder has \(classNames)")
+        }
+        let network = loaded.state.options.model.makeModel(seed: loaded.state.options.seed)
+        try ModelFile.load(loaded.modelTensors, into: network, fileName: name)
+        let optimizer = loaded.state.options.makeOptimizer()
+        do { try optimizer.load(state: loaded.optimizerState) } catch {
+            throw ModelFileError(file: name, reason: "\(error)")
+        }
+        self.init(state: loaded.state, metadata: loaded.metadata, network: network, optimizer: optimizer,
+                  training: training, validation: validation, modelURL: modelURL, logURL: logURL)
+    }
+
+    private init(state: TrainingState, metadata: ModelMetadata, network: ImageClassifier, optimizer: Optimizer,
+                 training: ImageSet, validation: ImageSet, modelURL: URL, logURL: URL?) {
+        self.state = state
+        self.metadata = metadata
+        self.network = network
+        self.optimizer = optimizer
+        self.training = training
+        self.validation = validation
+        self.modelURL = modelURL
+        checkpointURL = Checkpoint.url(forModel: modelURL)
+        self.logURL = logURL
+    }
+
+    public var batchesPerEpoch: Int { max(training.count / min(options.batchSize, training.count), 1) }
+
+    /// Trains until the last epoch or until `shouldStop()` says so after a batch.
+    public func run(events: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
+        let schedule = options.schedule(stepsPerEpoch: batchesPerEpoch)
+        let lossFunction = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
+        let parameters = network.parameters
+        while !state.isFinished {
+            let batches = Batches.training(training, preprocessing: preprocessing, batchSize: options.batchSize,
+                                           augmentation: options.augmentation, seed: options.seed, epoch: state.epoch)
+            let prefetcher = batches.prefetching(from: state.batch)
+            var clock = Clock()
+            while let batch = try prefetcher.nextItem() {
+                optimizer.learningRate = schedule.learningRate(atStep: state.step)
+                let logits = network.forward(batch.images, .training)
+                let (loss, gradient) = lossFunction(logits, labels: batch.labels)
+                guard loss.isFinite else {
+                    throw TrainingError(reason: """
+                        the loss became \(loss) at epoch \(state.epoch + 1), batch \(state.batch + 1) \
+                        (learning rate \(optimizer.learningRate)); try a lower --lr. \
+                        The best model so far is in \(modelURL.path), the last checkpoint in \(checkpointURL.path)
+                        """)
+                }
+                network.backward(gradient, inputGradient: false)
+                optimizer.step(parameters)
+
+                state.epochLossSum += Double(loss) * Double(batch.labels.count)
+                state.epochCorrect += Self.correct(logits, batch.labels)
+                state.epochSeen += batch.labels.count
+                state.epochSeconds += clock.lap()
+                state.batch += 1
+                state.step += 1
+                events(.batch(epoch: state.epoch, batch: state.batch, batches: batches.count,
+                              loss: state.epochLossSum / Double(state.epochSeen),
+                              accuracy: Double(state.epochCorrect) / Double(state.epochSeen),
+                              imagesPerSecond: Double(state.epochSeen) / max(state.epochSeconds, 1e-9)))
+                if shouldStop() && state.batch < batches.count {
+                    try saveCheckpoint()
+                    return .interrupted
+                }
+            }
+            try finishEpoch(events: events, clock: &clock)
+            if shouldStop() && !state.isFinished { return .interrupted }
+        }
+        return .finished
+    }
+
+    /// Validates, records the epoch, saves the best model, the checkpoint and the log.
+    private func finishEpoch(events: (TrainingEvent) -> Void, clock: inout Clock) throws {
+        let report = validation.count == 0 ? nil : try ClassificationReport.evaluate(
+            network, on: Batches.evaluation(validation, preprocessing: preprocessing, batchSize: 256),
+            classNames: metadata.classes)
+        let trainAccuracy = Double(state.epochCorrect) / Double(max(state.epochSeen, 1))
+        let record = EpochRecord(
+            epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
+            trainAccuracy: trainAccuracy, validationLoss: report?.loss ?? 0,
+            validationAccuracy: report?.accuracy ?? 0, validationTopKAccuracy: report?.topKAccuracy ?? 0,
+            learningRate: Double(optimizer.learningRate),
+            trainImagesPerSecond: Double(state.epochSeen) / max(state.epochSeconds, 1e-9),
+            seconds: state.epochSeconds + clock.lap())
+        // Without a validation set the latest model is the one kept.
+        let score = report?.accuracy ?? Double(state.epoch)
+        let isBest = score > state.bestValidationAccuracy
+        state.history.append(record)
+        if isBest {
+            state.bestValidationAccuracy = score
+            state.bestEpoch = state.epoch
+        }
+        state.epoch += 1
+        state.batch = 0
+        state.epochLossSum = 0
+        state.epochCorrect = 0
+        state.epochSeen = 0
+        state.epochSeconds = 0
+        if isBest {
+            var best = metadata
+            best.extra["epoch"] = String(record.epoch)
+            if let report { best.extra["val_accuracy"] = String(report.accuracy) }
+            try ModelFile.save(network, metadata: best, to: modelURL)
+        }
+        try saveCheckpoint()
+        try writeLog()
+        events(.epoch(record, isBest: isBest))
+    }
+
+    private func saveCheckpoint() throws {
+        try Checkpoint.save(model: network, optimizer: optimizer, state: state, metadata: metadata, to: checkpointURL)
+    }
+
+    /// The whole log, one JSON object per finished epoch, rewritten atomically.
+    private func writeLog() throws {
+        guard let logURL else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var text = ""
+        for record in state.history { text += String(decoding: try encoder.encode(record), as: UTF8.self) + "\n" }
+        try Data(text.utf8).writeAtomically(to: logURL)
+    }
+
+    /// Rows whose largest logit is the label's.
+    static func correct(_ logits: Tensor, _ labels: [Int]) -> Int {
+        let k = logits.shape[1]
+        return labels.enumerated().reduce(0) { count, item in
+            let row = UnsafeBufferPointer(start: logits.data + item.offset * k, count: k)
+            return count + (row.indices.max { row[$0] < row[$1] } == item.element ? 1 : 0)
+        }
+    }
+}
+
+/// Seconds between laps.
+struct Clock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) / 1e9
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import CBAMKit
+import Foundation
+
+/// `cbam compare DIR`: plain vs SE vs CBAM vs ViT on the same data and budget.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train plain, SE, CBAM and ViT models on the same data, split, augmentation, epochs and seeds; report them side by side.",
+        discussion: """
+            Each model trains with its own documented optimiser defaults (see `cbam train --help`). \
+            Writes OUT/report.json, OUT/report.md (the table, the exact command, the machine, what \
+            the numbers show) and OUT/accuracy.png (validation accuracy by epoch, mean and spread \
+            over seeds). Finished runs are kept in OUT/runs/, and an unfinished one has its \
+            checkpoint there, so running the same command again after an interruption resumes.
+            """)
+
+    @Argument(help: "The image folder (as for `cbam train`).") var directory: String
+    @Option(help: "Models to compare, separated by commas.") var models = "plain,se,cbam,vit"
+    @Option(help: "Epochs per run (the same for every model).") var epochs = 10
+    @Option(help: "Seeds per model (0, 1, …).") var seeds = 3
+    @Option(help: "Output folder.") var out = "compare"
+    @Flag(help: "Print the report as JSON on stdout.") var json = false
+    @Option(name: .customLong("image-size"), help: "Images are resized to S×S.") var imageSize = 32
+    @Option(help: "1 or 3; default: 1 when every training image is grey, else 3.") var channels: Int?
+    @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 128
+    @Option(name: .customLong("val-split"), help: "Share of each class held out when DIR has no train/ + val/ folders.") var valSplit = 0.1
+    @Flag(name: .customLong("no-flip"), help: "No horizontal flips.") var noFlip = false
+    @Option(name: .customLong("crop-padding"), help: "Random crops come from the image padded by this many pixels (default S/8, rounded up).") var cropPadding: Int?
+    @Option(name: .customLong("cache-mb"), help: "Keep decoded images in memory up to this size.") var cacheMB = 2048
+    @Option(help: "Base width of every model (default: each model's own; for quick trials).") var width: Int?
+
+    func validate() throws {
+        guard !(try kinds()).isEmpty else { throw ValidationError("--models names no model") }
+        guard epochs >= 1, seeds >= 1 else { throw ValidationError("--epochs and --seeds must be at least 1") }
+        if let channels, channels != 1 && channels != 3 { throw ValidationError("--channels must be 1 or 3") }
+    }
+
+    private func kinds() throws -> [ModelConfiguration.Kind] {
+        try models.split(separator: ",").map { name in
+            guard let kind = ModelConfiguration.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown model '\(name)' in --models (expected plain, se, cbam, vit)")
+            }
+            return kind
+        }
+    }
+
+    func run() throws {
+        // The split's seed is fixed, so every model and seed sees the same images.
+        let split = try DataSplit(root: directory, validationShare: valSplit, seed: 0)
+        var skipped = 0
+        func load(_ files: [LabeledFile], channels: Int?) -> ImageSet {
+            ImageSet.load(files, imageSize: imageSize, channels: channels, cacheBytes: cacheMB << 20) { error in
+                skipped += 1
+                StandardError.line("skipped \(error)")
+            }
+        }
+        let training = load(split.training, channels: channels)
+        let validation = load(split.validation, channels: training.channels)
+        StandardError.line("Found \(training.count + validation.count) images in \(split.classNames.count) classes (\(training.count) training, \(validation.count) validation; split: \(split.origin))")
+
+        let outURL = URL(fileURLWithPath: out)
+        let comparison = Comparison(models: try kinds(), seeds: (0..<seeds).map(UInt64.init), epochs: epochs,
+                                    batchSize: batchSize, flip: !noFlip, classNames: split.classNames,
+                                    training: training, validation: validation, directory: outURL)
+        if let width { comparison.configure = { $0.width = width } }
+        comparison.cropPadding = cropPadding
+        InterruptFlag.shared.install(message: "Stopping after this batch; run the same command again to resume…")
+        var bar = ProgressBar()
+        var current = ""
+        let command = (["cbam"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        guard let report = try comparison.run(command: command, data: directory, events: { event in
+            switch event {
+            case let .runStarted(model, seed, index, total, resumed):
+                current = "\(model.rawValue) seed \(seed) (run \(index + 1)/\(total))"
+                StandardError.line("== \(current)\(resumed ? ", resumed from its checkpoint" : "")")
+            case let .runReused(model, seed):
+                StandardError.line("== \(model.rawValue) seed \(seed): finished earlier, reused")
+            case let .training(.batch(_, batch, batches, loss, accuracy, imagesPerSecond), done, total, eta):
+                bar.update(done: batch, total: batches, prefix: current,
+                           detail: "loss \(fixed(loss, 4)) acc \(percent(accuracy)) \(fixed(imagesPerSecond, 0)) img/s  all runs \(done)/\(total) batches, ETA \(formatDuration(eta))")
+            case let .training(.epoch(record, _), _, _, eta):
+                bar.clear()
+                StandardError.line("   epoch \(record.epoch)/\(epochs)  val acc \(percent(record.validationAccuracy))  \(fixed(record.trainImagesPerSecond, 0)) img/s  comparison ETA \(formatDuration(eta))")
+            case let .benchmarking(model):
+                bar.clear()
+                StandardError.line("== measuring \(model.rawValue) inference speed")
+            }
+        }, shouldStop: { InterruptFlag.shared.isRaised }) else {
+            bar.clear()
+            print("Interrupted; the finished runs and the current run's checkpoint are in \(outURL.appendingPathComponent("runs").path). Run the same command again to resume.")
+            throw ExitCode(130)
+        }
+        bar.clear()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let reportJSON = try encoder.encode(report)
+        try reportJSON.write(to: outURL.appendingPathComponent("report.json"), options: .atomic)
+        try Data(report.markdown.utf8).write(to: outURL.appendingPathComponent("report.md"), options: .atomic)
+        try AccuracyFigure.write(report, to: outURL.appendingPathComponent("accuracy.png").path)
+        if skipped > 0 { StandardError.line("\(skipped) file\(skipped == 1 ? "" : "s") skipped (named above)") }
+        print(json ? String(decoding: reportJSON, as: UTF8.self) : report.markdown)
+    }
+}

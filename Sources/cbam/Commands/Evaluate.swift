@@ -1,0 +1,73 @@
+import ArgumentParser
+import CBAMKit
+import Foundation
+
+/// `cbam evaluate DIR`: how good a model is on a labelled folder.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Accuracy, top-k accuracy, per-class precision/recall/F1 and the confusion matrix on a labelled folder.",
+        discussion: """
+            DIR is an image folder (DIR/<class>/<image>), or a data set root with train/ and \
+            test/ (or val/), whose held-out part is then used. Class folders are matched to the \
+            model's classes by name. Files that cannot be decoded are reported and skipped.
+            """)
+
+    @Argument(help: "The labelled image folder.") var directory: String
+    @Option(help: "The model file (default: the shipped model).") var model: String?
+    @Option(name: .customLong("top-k"), help: "k of the top-k accuracy.") var topK = 5
+    @Flag(help: "Print the report as one JSON object.") var json = false
+    @Option(name: .customLong("confusion-png"), help: "Also draw the confusion matrix as a PNG heat map.") var confusionPNG: String?
+
+    func run() throws {
+        let trained = try TrainedModel(contentsOf: model.map(URL.init(fileURLWithPath:)) ?? ShippedModel.url)
+        let root = DataSplit.evaluationFolder(directory)
+        let folder = try ImageFolder(root: root)
+        let files = try folder.relabeled(to: trained.classNames)
+        var skipped = 0
+        let set = ImageSet.load(files, imageSize: trained.configuration.imageSize, channels: trained.configuration.channels,
+                                cacheBytes: 1 << 30) { error in
+            skipped += 1
+            StandardError.line("skipped \(error)")
+        }
+        let report = try ClassificationReport.evaluate(
+            trained.network, on: Batches.evaluation(set, preprocessing: trained.preprocessing, batchSize: 256),
+            classNames: trained.classNames, topK: topK)
+        if let confusionPNG { try ConfusionMatrixFigure.write(report, to: confusionPNG) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(ReportTable.render(report, model: trained.url.lastPathComponent, folder: root))
+        }
+        if skipped > 0 { StandardError.line("\(skipped) file\(skipped == 1 ? "" : "s") skipped (named above)") }
+    }
+}
+
+/// The human-readable evaluation report.
+enum ReportTable {
+    static func render(_ report: ClassificationReport, model: String, folder: String) -> String {
+        var lines = ["\(model) on \(folder): \(report.count) images",
+                     "accuracy \(percent(report.accuracy))   top-\(report.topK) \(percent(report.topKAccuracy))   mean loss \(fixed(report.loss, 4))   macro F1 \(fixed(report.macroF1, 4))",
+                     ""]
+        let nameWidth = max(5, report.classNames.map(\.count).max() ?? 0)
+        func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+            let space = String(repeating: " ", count: max(0, width - text.count))
+            return left ? text + space : space + text
+        }
+        lines.append(pad("class", nameWidth, left: true) + "  precision  recall      F1  support")
+        for scores in report.perClass {
+            lines.append(pad(scores.name, nameWidth, left: true) + pad(fixed(scores.precision, 4), 11)
+                         + pad(fixed(scores.recall, 4), 8) + pad(fixed(scores.f1, 4), 8) + pad(String(scores.support), 9))
+        }
+        lines.append("")
+        lines.append("confusion matrix (rows: true class, columns: predicted; column numbers are the row numbers)")
+        let cellWidth = max(4, String(report.confusion.joined().max() ?? 0).count + 1)
+        lines.append(pad("", nameWidth + 4, left: true) + report.classNames.indices.map { pad(String($0), cellWidth) }.joined())
+        for (i, row) in report.confusion.enumerated() {
+            lines.append(pad(String(i), 2) + "  " + pad(report.classNames[i], nameWidth, left: true)
+                         + row.map { pad(String($0), cellWidth) }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+}

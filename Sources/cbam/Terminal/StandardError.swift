@@ -1,0 +1,28 @@
+import Foundation
+
+/// Progress and diagnostics go to stderr, so stdout carries only results.
+enum StandardError {
+    static var isTerminal: Bool { isatty(2) == 1 }
+
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func line(_ text: String) { write(text + "\n") }
+}
+
+/// "1:05:07" / "3:21".
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "--:--" }
+    let total = Int(seconds.rounded())
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
+    return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
+}
+
+func percent(_ value: Double, digits: Int = 2) -> String {
+    String(format: "%.\(digits)f%%", value * 100)
+}
+
+func fixed(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+}

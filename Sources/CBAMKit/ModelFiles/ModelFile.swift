@@ -5,8 +5,10 @@ import Foundation
 /// PyTorch reads it with `safetensors.torch.load_file` + `load_state_dict`.
 public enum ModelFile {
     /// Writes `module`'s state and `metadata` to `url` atomically.
-    public static func save(_ module: Module, metadata: ModelMetadata, to url: URL) throws {
-        var tensors: [String: Tensor] = [:]
+    /// `extraTensors` are stored beside the module's (a checkpoint's optimiser state).
+    public static func save(_ module: Module, metadata: ModelMetadata, extraTensors: [String: Tensor] = [:],
+                            to url: URL) throws {
+        var tensors = extraTensors
         var dtypes: [String: SafeTensorsDType] = [:]
         for tensor in self.tensors(of: module) {
             tensors[tensor.key] = tensor.value

@@ -17,13 +17,8 @@ public enum Checkpoint {
                             metadata: ModelMetadata, to url: URL) throws {
         var metadata = metadata
         metadata.extra[stateKey] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        var tensors: [String: Tensor] = [:], dtypes: [String: SafeTensorsDType] = [:]
-        for tensor in ModelFile.tensors(of: model) {
-            tensors[tensor.key] = tensor.value
-            if let dtype = tensor.dtype { dtypes[tensor.key] = dtype }
-        }
-        for (key, tensor) in optimizer.state { tensors[optimizerPrefix + key] = tensor }
-        try SafeTensors(tensors: tensors, dtypes: dtypes, metadata: metadata.strings).write(to: url)
+        let optimizerState = Dictionary(uniqueKeysWithValues: optimizer.state.map { (optimizerPrefix + $0.key, $0.tensor) })
+        try ModelFile.save(model, metadata: metadata, extraTensors: optimizerState, to: url)
     }
 
     public struct Loaded {

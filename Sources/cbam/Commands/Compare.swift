@@ -46,17 +46,9 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         // The split's seed is fixed, so every model and seed sees the same images.
-        let split = try DataSplit(root: directory, validationShare: valSplit, seed: 0)
-        var skipped = 0
-        func load(_ files: [LabeledFile], channels: Int?) -> ImageSet {
-            ImageSet.load(files, imageSize: imageSize, channels: channels, cacheBytes: cacheMB << 20) { error in
-                skipped += 1
-                StandardError.line("skipped \(error)")
-            }
-        }
-        let training = load(split.training, channels: channels)
-        let validation = load(split.validation, channels: training.channels)
-        StandardError.line("Found \(training.count + validation.count) images in \(split.classNames.count) classes (\(training.count) training, \(validation.count) validation; split: \(split.origin))")
+        let data = try TrainingData(directory: directory, validationShare: valSplit, seed: 0, imageSize: imageSize,
+                                    channels: channels, cacheMB: cacheMB)
+        let (split, training, validation) = (data.split, data.training, data.validation)
 
         let outURL = URL(fileURLWithPath: out)
         let comparison = Comparison(models: try kinds(), seeds: (0..<seeds).map(UInt64.init), epochs: epochs,
@@ -97,7 +89,7 @@ struct Compare: ParsableCommand {
         try reportJSON.write(to: outURL.appendingPathComponent("report.json"), options: .atomic)
         try Data(report.markdown.utf8).write(to: outURL.appendingPathComponent("report.md"), options: .atomic)
         try AccuracyFigure.write(report, to: outURL.appendingPathComponent("accuracy.png").path)
-        if skipped > 0 { StandardError.line("\(skipped) file\(skipped == 1 ? "" : "s") skipped (named above)") }
+        data.reportSkipped()
         print(json ? String(decoding: reportJSON, as: UTF8.self) : report.markdown)
     }
 }

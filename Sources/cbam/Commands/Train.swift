@@ -60,24 +60,10 @@ struct Train: ParsableCommand {
         let resumed = try resume.map { try Checkpoint.load(URL(fileURLWithPath: $0)) }
         // A resumed run keeps its own options: the data split and sizes come from the checkpoint.
         let seed = resumed?.state.options.seed ?? seed
-        let split = try DataSplit(root: directory, validationShare: valSplit, seed: seed)
-        let imageSize = resumed?.metadata.imageSize ?? imageSize
-        let channels = resumed?.metadata.channels ?? channels
-        var skipped = 0
-        func load(_ files: [LabeledFile], channels: Int?) -> ImageSet {
-            ImageSet.load(files, imageSize: imageSize, channels: channels, cacheBytes: cacheMB << 20) { error in
-                skipped += 1
-                StandardError.line("skipped \(error)")
-            }
-        }
-        let training = load(split.training, channels: channels)
-        let validation = load(split.validation, channels: training.channels)
-        let trainCounts = training.classCounts(classes: split.classNames.count)
-        if let empty = trainCounts.firstIndex(of: 0) {
-            throw DatasetError(path: directory, reason: "class '\(split.classNames[empty])' has no training images that decode")
-        }
-        StandardError.line("Found \(training.count + validation.count) images in \(split.classNames.count) classes (\(training.count) training, \(validation.count) validation; split: \(split.origin))")
-        if !training.isCached { StandardError.line("note: the images exceed --cache-mb \(cacheMB); decoding them each epoch") }
+        let data = try TrainingData(directory: directory, validationShare: valSplit, seed: seed,
+                                    imageSize: resumed?.metadata.imageSize ?? imageSize,
+                                    channels: resumed?.metadata.channels ?? channels, cacheMB: cacheMB)
+        let (split, training, validation) = (data.split, data.training, data.validation)
 
         let modelURL = URL(fileURLWithPath: out ?? defaultOutput())
         try FileManager.default.createDirectory(at: modelURL.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -99,7 +85,7 @@ struct Train: ParsableCommand {
                                         startEpoch: trainer.state.epoch, startBatch: trainer.state.batch)
         let outcome = try trainer.run(events: { progress.report($0) }, shouldStop: { InterruptFlag.shared.isRaised })
         progress.finish()
-        if skipped > 0 { StandardError.line("\(skipped) file\(skipped == 1 ? "" : "s") skipped (named above)") }
+        data.reportSkipped()
         switch outcome {
         case .interrupted:
             print("Interrupted at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch). Resume with:")

@@ -1,0 +1,35 @@
+import CBAMKit
+
+/// The images `train` and `compare` learn from: the split decoded (undecodable files
+/// named on stderr and skipped), checked to have every class, and announced with the
+/// `Found N images in K classes (...)` line.
+struct TrainingData {
+    let split: DataSplit
+    let training: ImageSet
+    let validation: ImageSet
+    let skipped: Int
+
+    init(directory: String, validationShare: Double, seed: UInt64, imageSize: Int, channels: Int?, cacheMB: Int) throws {
+        split = try DataSplit(root: directory, validationShare: validationShare, seed: seed)
+        var skipped = 0
+        func load(_ files: [LabeledFile], channels: Int?) -> ImageSet {
+            ImageSet.load(files, imageSize: imageSize, channels: channels, cacheBytes: cacheMB << 20) { error in
+                skipped += 1
+                StandardError.line("skipped \(error)")
+            }
+        }
+        training = load(split.training, channels: channels)
+        validation = load(split.validation, channels: training.channels)
+        self.skipped = skipped
+        if let empty = training.classCounts(classes: split.classNames.count).firstIndex(of: 0) {
+            throw DatasetError(path: directory, reason: "class '\(split.classNames[empty])' has no training images that decode")
+        }
+        StandardError.line("Found \(training.count + validation.count) images in \(split.classNames.count) classes (\(training.count) training, \(validation.count) validation; split: \(split.origin))")
+        if !training.isCached { StandardError.line("note: the images exceed --cache-mb \(cacheMB); decoding them each epoch") }
+    }
+
+    /// Repeats the count of skipped files at the end of a run.
+    func reportSkipped() {
+        if skipped > 0 { StandardError.line("\(skipped) file\(skipped == 1 ? "" : "s") skipped (named above)") }
+    }
+}

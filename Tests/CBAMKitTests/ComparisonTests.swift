@@ -15,15 +15,19 @@ final class ComparisonTests: XCTestCase {
         let training = ImageSet.load(split.training, imageSize: 12, channels: nil, cacheBytes: 1 << 20) { XCTFail("\($0)") }
         let validation = ImageSet.load(split.validation, imageSize: 12, channels: 3, cacheBytes: 1 << 20) { XCTFail("\($0)") }
         func comparison() -> Comparison {
-            let comparison = Comparison(models: Self.models, seeds: [0, 1], epochs: 2, batchSize: 6, flip: true,
-                                        classNames: split.classNames, training: training, validation: validation, directory: out)
-            comparison.configure = { configuration in
+            let comparison = Comparison(models: Self.models, seeds: [0, 1], classNames: split.classNames,
+                                        training: training, validation: validation, directory: out) { kind, seed in
+                var configuration = ModelConfiguration(kind: kind, channels: training.channels, imageSize: 12,
+                                                       classes: split.classNames.count)
                 configuration.width = configuration.architecture == .vitTiny ? 8 : 4
                 configuration.depth = 1
                 configuration.heads = 2
+                var options = TrainingOptions.defaults(for: configuration, epochs: 2, seed: seed)
+                options.batchSize = 6
+                return options
             }
             comparison.benchmarkSettings = { benchmark in
-                benchmark.trainBatch = 8
+                benchmark.options.batchSize = 8
                 benchmark.inferenceBatch = 8
                 benchmark.rounds = 1
                 benchmark.latencyRounds = 3

@@ -26,8 +26,8 @@ private final class StubModule: Module {
 
 final class ModelFileTests: XCTestCase {
     private let metadata = ModelMetadata(
-        architecture: "resnet-small", attention: "cbam", width: 4, depth: 1, reduction: 8, channels: 3,
-        imageSize: 32, classes: ["cat", "dog", "t-shirt/top"], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
+        configuration: ModelConfiguration(kind: .cbam, channels: 3, imageSize: 32, classes: 3),
+        classNames: ["cat", "dog", "t-shirt/top"], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
         extra: ["epoch": "12"])
 
     private func bits(_ module: Module) -> [String: [UInt32]] {
@@ -65,10 +65,12 @@ final class ModelFileTests: XCTestCase {
     func testReadsAndLoadsThePyTorchFixture() throws {
         let url = try FileTestSupport.fixture("resnet_cbam.safetensors")
         let (metadata, tensors) = try ModelFile.read(url)
-        XCTAssertEqual(metadata.architecture, "resnet-small")
-        XCTAssertEqual(metadata.attention, "cbam")
-        XCTAssertEqual([metadata.width, metadata.depth, metadata.reduction, metadata.channels, metadata.imageSize], [8, 1, 8, 3, 16])
-        XCTAssertEqual(metadata.classes, ["c0", "c1", "c2", "c3", "c4"])
+        let configuration = metadata.configuration
+        XCTAssertEqual(configuration.architecture, .resnetSmall)
+        XCTAssertEqual(configuration.attention, .cbam)
+        XCTAssertEqual([configuration.width, configuration.depth, configuration.reduction, configuration.channels,
+                        configuration.imageSize], [8, 1, 8, 3, 16])
+        XCTAssertEqual(metadata.classNames, ["c0", "c1", "c2", "c3", "c4"])
         XCTAssertEqual(metadata.mean, [0, 0, 0])
         XCTAssertEqual(metadata.std, [1, 1, 1])
         XCTAssertEqual(metadata.extra["generator"], "Tests/PyTorch/make_fixtures.py")
@@ -136,7 +138,7 @@ final class ModelFileTests: XCTestCase {
     func testBadMetadataValues() {
         var strings = metadata.strings
         strings["width"] = "wide"
-        FileTestSupport.assertFails("m.safetensors: metadata 'width' is 'wide', expected an integer") {
+        FileTestSupport.assertFails("m.safetensors: metadata 'width' is 'wide': expected an integer") {
             _ = try ModelMetadata(strings: strings, fileName: "m.safetensors")
         }
         strings = metadata.strings

@@ -27,15 +27,14 @@ final class SavedModelTests: XCTestCase {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("cbam-saved-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("model_\(name).safetensors")
-        let metadata = configuration.metadata(classNames: ["a", "b", "c", "d"], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25])
+        let metadata = ModelMetadata(configuration: configuration, classNames: ["a", "b", "c", "d"], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25])
         try ModelFile.save(model, metadata: metadata, to: file)
         try SafeTensors(tensors: ["input": input, "logits": logits])
             .write(to: folder.appendingPathComponent("probe_\(name).safetensors"))
 
         let (readMetadata, tensors) = try ModelFile.read(file)
         XCTAssertEqual(readMetadata, metadata)
-        let reloaded = try ModelConfiguration(metadata: readMetadata, fileName: file.lastPathComponent).makeModel(seed: 999)
-        try ModelFile.load(tensors, into: reloaded, fileName: file.lastPathComponent)
+        let reloaded = try ModelFile.build(readMetadata.configuration, loading: tensors, fileName: file.lastPathComponent)
         XCTAssertEqual(reloaded.forward(input, .inference).scalars, logits.scalars, "\(name): same logits after a round trip")
         if ProcessInfo.processInfo.environment["CBAM_PROBE_DIR"] == nil { try? FileManager.default.removeItem(at: folder) }
     }

@@ -10,8 +10,7 @@ import CBAMKit
 final class ViTReferenceTests: XCTestCase {
     private func model(from reference: SafeTensors) throws -> VisionTransformer {
         let metadata = try ModelMetadata(strings: reference.metadata, fileName: "vit fixture")
-        let configuration = try ModelConfiguration(metadata: metadata, fileName: "vit fixture")
-        let model = VisionTransformer(configuration, seed: 99)
+        let model = VisionTransformer(metadata.configuration, seed: 99)
         let keys = Set(model.state.map(\.key))
         try ModelFile.load(reference.tensors.filter { keys.contains($0.key) }, into: model, fileName: "vit fixture")
         return model

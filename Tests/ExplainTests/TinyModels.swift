@@ -27,7 +27,7 @@ enum TinyModels {
         // One training-mode pass moves BatchNorm's running statistics off their initial values.
         _ = network.forward(randomImages(count: 4, configuration: configuration), .training)
         let url = folder.appendingPathComponent("\(kind.rawValue).safetensors")
-        let metadata = configuration.metadata(classNames: classNames, mean: [Float](repeating: 0.5, count: channels),
+        let metadata = ModelMetadata(configuration: configuration, classNames: classNames, mean: [Float](repeating: 0.5, count: channels),
                                               std: [Float](repeating: 0.25, count: channels))
         try ModelFile.save(network, metadata: metadata, to: url)
         return try TrainedModel(contentsOf: url)

@@ -20,41 +20,26 @@ public enum ComparisonEvent {
 public final class Comparison {
     public let models: [ModelConfiguration.Kind]
     public let seeds: [UInt64]
-    public let epochs: Int
-    public let batchSize: Int
-    public let flip: Bool
     public let classNames: [String]
     public let training: ImageSet
     public let validation: ImageSet
     public let directory: URL
-    /// The random crop's padding for every model (nil: the image size's default).
-    public var cropPadding: Int?
+    /// Each run's options: the same data, augmentation, epochs and batch for every model,
+    /// each model with its own optimiser defaults; throws for options out of bounds.
+    public let options: (_ model: ModelConfiguration.Kind, _ seed: UInt64) throws -> TrainingOptions
     /// How the speed columns are measured (quick settings for tests).
     public var benchmarkSettings: (inout NetworkBenchmark) -> Void = { _ in }
-    /// Smaller networks for tests: applied to every CNN and ViT configuration.
-    public var configure: (inout ModelConfiguration) -> Void = { _ in }
 
-    public init(models: [ModelConfiguration.Kind], seeds: [UInt64], epochs: Int, batchSize: Int, flip: Bool,
-                classNames: [String], training: ImageSet, validation: ImageSet, directory: URL) {
+    public init(models: [ModelConfiguration.Kind], seeds: [UInt64], classNames: [String], training: ImageSet,
+                validation: ImageSet, directory: URL,
+                options: @escaping (_ model: ModelConfiguration.Kind, _ seed: UInt64) throws -> TrainingOptions) {
         self.models = models
         self.seeds = seeds
-        self.epochs = epochs
-        self.batchSize = batchSize
-        self.flip = flip
         self.classNames = classNames
         self.training = training
         self.validation = validation
         self.directory = directory
-    }
-
-    public func options(for model: ModelConfiguration.Kind, seed: UInt64) -> TrainingOptions {
-        var configuration = ModelConfiguration(kind: model, channels: training.channels, imageSize: training.imageSize,
-                                               classes: classNames.count)
-        configure(&configuration)
-        var options = TrainingOptions.defaults(for: configuration, epochs: epochs, flip: flip, seed: seed)
-        options.batchSize = batchSize
-        if let cropPadding { options.augmentation.padding = cropPadding }
-        return options
+        self.options = options
     }
 
     private var runsDirectory: URL { directory.appendingPathComponent("runs") }
@@ -68,16 +53,17 @@ public final class Comparison {
                     shouldStop: () -> Bool = { false }) throws -> ComparisonReport? {
         try FileManager.default.createDirectory(at: runsDirectory, withIntermediateDirectories: true)
         let plan = models.flatMap { model in seeds.map { (model, $0) } }
-        let batchesPerRun = epochs * max(training.count / min(batchSize, training.count), 1)
-        let totalBatches = plan.count * batchesPerRun
+        let plannedOptions = try plan.map { try options($0.0, $0.1) }
+        let batchesPerRun = plannedOptions.map { $0.epochs * Trainer.batchesPerEpoch(images: training.count, batchSize: $0.batchSize) }
+        let totalBatches = batchesPerRun.reduce(0, +)
         var runs: [ComparisonRun] = []
         var batchesDone = 0, batchesTimed = 0, secondsTimed = 0.0
         for (index, (model, seed)) in plan.enumerated() {
-            let options = options(for: model, seed: seed)
+            let options = plannedOptions[index]
             if let finished = try? JSONDecoder().decode(ComparisonRun.self, from: Data(contentsOf: url(model, seed, "json"))),
                finished.options == options {
                 runs.append(finished)
-                batchesDone += batchesPerRun
+                batchesDone += batchesPerRun[index]
                 events(.runReused(model: model, seed: seed))
                 continue
             }
@@ -114,12 +100,12 @@ public final class Comparison {
         var summaries: [ModelSummary] = []
         for model in models {
             events(.benchmarking(model: model))
-            var benchmark = NetworkBenchmark(configuration: options(for: model, seed: 0).model)
+            var benchmark = NetworkBenchmark(options: try options(model, seeds[0]))
             benchmarkSettings(&benchmark)
             summaries.append(ModelSummary(runs: runs.filter { $0.model == model }, benchmark: benchmark.run(name: model.rawValue)))
         }
         return ComparisonReport(command: command, machine: Self.machine, data: data, trainingImages: training.count,
-                                validationImages: validation.count, classes: classNames, epochs: epochs, seeds: seeds,
+                                validationImages: validation.count, classes: classNames, epochs: plannedOptions[0].epochs, seeds: seeds,
                                 models: summaries, runs: runs, findings: ComparisonReport.findings(summaries))
     }
 

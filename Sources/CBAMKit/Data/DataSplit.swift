@@ -10,6 +10,9 @@ public struct DataSplit: Sendable {
     /// Where the split comes from, for the log: "train/ and test/", "10% of each class (seed 0)".
     public let origin: String
 
+    /// The share of each class held out when the folder has no split of its own.
+    public static let defaultValidationShare = 0.1
+
     public init(root: String, validationShare: Double, seed: UInt64) throws {
         if let (trainFolder, heldOutName) = Self.presplitFolders(root) {
             let train = try ImageFolder(root: trainFolder)

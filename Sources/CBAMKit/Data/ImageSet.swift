@@ -12,6 +12,9 @@ public final class ImageSet: @unchecked Sendable {
     /// The fitted images, when cached.
     private let cached: [Image]?
 
+    /// The default budget for keeping decoded images in memory.
+    public static let defaultCacheMegabytes = 2048
+
     public var count: Int { labels.count }
     public var isCached: Bool { cached != nil }
 

@@ -6,11 +6,11 @@ import ImageCodecs
 public final class TrainedModel {
     public let url: URL
     public let metadata: ModelMetadata
-    public let configuration: ModelConfiguration
     public let network: ImageClassifier
-    public let preprocessing: Preprocessing
 
-    public var classNames: [String] { metadata.classes }
+    public var configuration: ModelConfiguration { metadata.configuration }
+    public var classNames: [String] { metadata.classNames }
+    public var preprocessing: Preprocessing { metadata.preprocessing }
 
     /// Reads and checks a model file; errors name the file and the reason.
     public convenience init(contentsOf url: URL) throws {
@@ -18,21 +18,15 @@ public final class TrainedModel {
         // A training checkpoint classifies too: its optimiser state is not the model's.
         tensors = Checkpoint.modelTensors(tensors)
         metadata.extra[Checkpoint.stateKey] = nil
-        let name = url.lastPathComponent
-        let configuration = try ModelConfiguration(metadata: metadata, fileName: name)
-        let network = configuration.makeModel(seed: 0)
-        try ModelFile.load(tensors, into: network, fileName: name)
-        self.init(url: url, metadata: metadata, configuration: configuration, network: network)
+        let network = try ModelFile.build(metadata.configuration, loading: tensors, fileName: url.lastPathComponent)
+        self.init(url: url, metadata: metadata, network: network)
     }
 
     /// A network already in memory (a training run's), with the metadata it will be saved with.
-    public init(url: URL, metadata: ModelMetadata, configuration: ModelConfiguration, network: ImageClassifier) {
+    public init(url: URL, metadata: ModelMetadata, network: ImageClassifier) {
         self.url = url
         self.metadata = metadata
-        self.configuration = configuration
         self.network = network
-        preprocessing = Preprocessing(channels: metadata.channels, imageSize: metadata.imageSize,
-                                      mean: metadata.mean, std: metadata.std)
     }
 
     /// Class probabilities [N][classes] for a batch of images of any size.

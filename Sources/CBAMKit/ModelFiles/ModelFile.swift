@@ -35,6 +35,21 @@ public enum ModelFile {
         return (metadata, file.tensors)
     }
 
+    /// A network of `configuration` (validated) with `tensors` loaded. The tensors'
+    /// sizes are checked against the configuration's before the network is built, so a
+    /// file whose metadata claims a larger network than its weights fills allocates nothing.
+    public static func build(_ configuration: ModelConfiguration, loading tensors: [String: Tensor],
+                             fileName: String) throws -> ImageClassifier {
+        let stored = tensors.values.reduce(0) { $0 + $1.count }
+        guard stored == configuration.stateCount else {
+            throw ModelFileError(file: fileName, reason: "holds \(stored) values, but the network its metadata describes "
+                                 + "has \(configuration.stateCount); the file does not fit its metadata")
+        }
+        let network = configuration.makeModel(seed: 0)
+        try load(tensors, into: network, fileName: fileName)
+        return network
+    }
+
     /// Copies `tensors` into `module`'s parameters and buffers. The keys must match the
     /// module's exactly, and every shape too; otherwise nothing is copied and the error
     /// names the first offending key. `fileName` names the file in errors.

@@ -1,6 +1,8 @@
-/// Every architectural choice of a model: what a model file's metadata records.
+/// The one description of a network: every architectural choice, the input it takes
+/// and the classes it tells apart. The command line builds it, a model file stores it
+/// (`ModelMetadata`), and `validate()` bounds every field before anything allocates.
 public struct ModelConfiguration: Hashable, Sendable, Codable {
-    public enum Architecture: String, Sendable, Codable {
+    public enum Architecture: String, Sendable, Codable, CaseIterable {
         case resnetSmall = "resnet-small"
         case vitTiny = "vit-tiny"
     }
@@ -8,7 +10,9 @@ public struct ModelConfiguration: Hashable, Sendable, Codable {
     public var architecture: Architecture = .resnetSmall
     /// The CNN's block attention; `.none` for the ViT.
     public var attention: AttentionKind = .cbam
+    /// Input channels: 1 (grey) or 3 (RGB).
     public var channels = 3
+    /// Input side S: images are resized to S×S.
     public var imageSize = 32
     public var classes = 10
     /// ResNet: base width w. ViT: embedding dimension d.
@@ -39,7 +43,8 @@ extension ModelConfiguration {
         case plain, se, cbam, vit
     }
 
-    /// DESIGN.md's defaults for a `--model` name (ViT: d = 96, 4 blocks, 4 heads, p = 4).
+    /// DESIGN.md's defaults for a `--model` name (ResNet: w = 32, depth 1; ViT: d = 96,
+    /// 4 blocks, 4 heads, p = 4).
     public init(kind: Kind, channels: Int = 3, imageSize: Int = 32, classes: Int = 10) {
         switch kind {
         case .plain: self.init(attention: .none, channels: channels, imageSize: imageSize, classes: classes)
@@ -60,72 +65,14 @@ extension ModelConfiguration {
     }
 }
 
-// MARK: - Building a model, and the model file's metadata
+// MARK: - Building a model
 
 extension ModelConfiguration {
-    /// A freshly initialised network of this configuration.
+    /// A freshly initialised network of this configuration; call it on a validated one.
     public func makeModel(seed: UInt64) -> ImageClassifier {
         switch architecture {
         case .resnetSmall: return ResNetSmall(self, seed: seed)
         case .vitTiny: return VisionTransformer(self, seed: seed)
-        }
-    }
-
-    /// The metadata a model file of this configuration carries.
-    public func metadata(classNames: [String], mean: [Float], std: [Float],
-                         extra: [String: String] = [:]) -> ModelMetadata {
-        precondition(classNames.count == classes, "\(classNames.count) class names for \(classes) classes")
-        var extra = extra
-        if architecture == .vitTiny {
-            extra["patch_size"] = String(patchSize)
-            extra["heads"] = String(heads)
-            extra["mlp_ratio"] = String(mlpRatio)
-        }
-        return ModelMetadata(architecture: architecture.rawValue, attention: attention.rawValue, width: width,
-                             depth: depth, reduction: reduction, channels: channels, imageSize: imageSize,
-                             classes: classNames, mean: mean, std: std, extra: extra)
-    }
-
-    /// The configuration a model file's metadata describes; `fileName` names the file in errors.
-    public init(metadata: ModelMetadata, fileName: String) throws {
-        func failure(_ reason: String) -> ModelFileError { ModelFileError(file: fileName, reason: reason) }
-        guard let architecture = Architecture(rawValue: metadata.architecture) else {
-            throw failure("unknown architecture '\(metadata.architecture)' (this version knows resnet-small and vit-tiny)")
-        }
-        guard let attention = AttentionKind(rawValue: metadata.attention) else {
-            throw failure("unknown attention '\(metadata.attention)' (expected none, se or cbam)")
-        }
-        func extraInteger(_ key: String) throws -> Int {
-            guard let text = metadata.extra[key] else { throw failure("the metadata has no '\(key)'") }
-            guard let value = Int(text), value > 0 else { throw failure("metadata '\(key)' is '\(text)', expected a positive integer") }
-            return value
-        }
-        self.init(architecture: architecture, attention: attention, channels: metadata.channels,
-                  imageSize: metadata.imageSize, classes: metadata.classes.count, width: metadata.width,
-                  depth: metadata.depth, reduction: metadata.reduction)
-        if architecture == .vitTiny {
-            patchSize = try extraInteger("patch_size")
-            heads = try extraInteger("heads")
-            mlpRatio = try extraInteger("mlp_ratio")
-        }
-        try validate(failure)
-    }
-
-    /// Sizes that build a working network; `failure` turns a reason into the caller's error.
-    public func validate<E: Error>(_ failure: (String) -> E) throws {
-        guard channels == 1 || channels == 3 else { throw failure("channels is \(channels), expected 1 or 3") }
-        guard classes >= 2 else { throw failure("\(classes) classes; a classifier needs at least 2") }
-        guard width >= 1, depth >= 1, reduction >= 1 else {
-            throw failure("width \(width), depth \(depth) and reduction \(reduction) must all be at least 1")
-        }
-        switch architecture {
-        case .resnetSmall:
-            guard imageSize >= 8 else { throw failure("image size \(imageSize) is below the smallest, 8") }
-        case .vitTiny:
-            guard imageSize % patchSize == 0 else {
-                throw failure("image size \(imageSize) is not a multiple of the patch size \(patchSize)")
-            }
-            guard width % heads == 0 else { throw failure("dimension \(width) is not a multiple of \(heads) heads") }
         }
     }
 }

@@ -30,8 +30,10 @@ public struct NetworkBenchmark {
         }
     }
 
-    public var configuration: ModelConfiguration
-    public var trainBatch = 128
+    /// The network, its training batch and its optimiser.
+    public var options: TrainingOptions
+    public var configuration: ModelConfiguration { options.model }
+    public var trainBatch: Int { options.batchSize }
     public var inferenceBatch = 256
     public var rounds = 7
     /// Batch-1 forward passes timed for the latency.
@@ -39,7 +41,7 @@ public struct NetworkBenchmark {
     /// Also time each kind of layer during extra training steps.
     public var profile = false
 
-    public init(configuration: ModelConfiguration) { self.configuration = configuration }
+    public init(options: TrainingOptions) { self.options = options }
 
     public func run(name: String) -> Result {
         let model = configuration.makeModel(seed: 1)
@@ -49,11 +51,8 @@ public struct NetworkBenchmark {
             Tensor(shape: [n, c, s, s], values: (0..<(n * c * s * s)).map { _ in generator.nextNormal() })
         }
         let trainImages = images(trainBatch), labels = (0..<trainBatch).map { $0 % configuration.classes }
-        // Each architecture with the optimiser it trains with: the ViT with AdamW.
-        let optimizer: Optimizer = configuration.architecture == .vitTiny
-            ? AdamW(learningRate: 1e-3, weightDecay: 0.05)
-            : SGD(learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 5e-4)
-        let loss = SoftmaxCrossEntropy()
+        let optimizer = options.makeOptimizer()
+        let loss = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
         let parameters = model.parameters
         let train = median(rounds, warmup: 2) {
             for _ in 0..<3 {

@@ -38,6 +38,12 @@ public enum Checkpoint {
         do { state = try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) } catch {
             throw ModelFileError(file: url.lastPathComponent, reason: "its training state cannot be read (\(error))")
         }
+        guard state.options.model == metadata.configuration else {
+            throw ModelFileError(file: url.lastPathComponent, reason: "its training state describes another network than its metadata")
+        }
+        do { try state.options.validate() } catch {
+            throw ModelFileError(file: url.lastPathComponent, reason: "its training state is out of bounds: \(error)")
+        }
         var metadataWithoutState = metadata
         metadataWithoutState.extra[stateKey] = nil
         return Loaded(metadata: metadataWithoutState, state: state,

@@ -37,15 +37,13 @@ public final class Trainer {
     public let logURL: URL?
 
     public var options: TrainingOptions { state.options }
-    public var preprocessing: Preprocessing {
-        Preprocessing(channels: metadata.channels, imageSize: metadata.imageSize, mean: metadata.mean, std: metadata.std)
-    }
+    public var preprocessing: Preprocessing { metadata.preprocessing }
 
     /// A new run: weights from the seed, normalisation from the training images.
     public convenience init(options: TrainingOptions, classNames: [String], training: ImageSet, validation: ImageSet,
                             modelURL: URL, logURL: URL? = nil) throws {
         let (mean, std) = try training.channelStatistics()
-        let metadata = options.model.metadata(classNames: classNames, mean: mean, std: std)
+        let metadata = ModelMetadata(configuration: options.model, classNames: classNames, mean: mean, std: std)
         self.init(state: TrainingState(options: options), metadata: metadata, network: options.model.makeModel(seed: options.seed),
                   optimizer: options.makeOptimizer(), training: training, validation: validation,
                   modelURL: modelURL, logURL: logURL)
@@ -56,11 +54,10 @@ public final class Trainer {
                             modelURL: URL, logURL: URL? = nil) throws {
         let loaded = try Checkpoint.load(checkpoint)
         let name = checkpoint.lastPathComponent
-        guard loaded.metadata.classes == classNames else {
-            throw ModelFileError(file: name, reason: "was trained on the classes \(loaded.metadata.classes), the folder has \(classNames)")
+        guard loaded.metadata.classNames == classNames else {
+            throw ModelFileError(file: name, reason: "was trained on the classes \(loaded.metadata.classNames), the folder has \(classNames)")
         }
-        let network = loaded.state.options.model.makeModel(seed: loaded.state.options.seed)
-        try ModelFile.load(loaded.modelTensors, into: network, fileName: name)
+        let network = try ModelFile.build(loaded.state.options.model, loading: loaded.modelTensors, fileName: name)
         let optimizer = loaded.state.options.makeOptimizer()
         do { try optimizer.load(state: loaded.optimizerState) } catch {
             throw ModelFileError(file: name, reason: "\(error)")
@@ -82,7 +79,12 @@ public final class Trainer {
         self.logURL = logURL
     }
 
-    public var batchesPerEpoch: Int { max(training.count / min(options.batchSize, training.count), 1) }
+    public var batchesPerEpoch: Int { Self.batchesPerEpoch(images: training.count, batchSize: options.batchSize) }
+
+    /// Full batches only (the last partial one is dropped), and at least one.
+    public static func batchesPerEpoch(images: Int, batchSize: Int) -> Int {
+        max(images / max(min(batchSize, images), 1), 1)
+    }
 
     /// Trains until the last epoch or until `shouldStop()` says so after a batch.
     public func run(events: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
@@ -133,7 +135,7 @@ public final class Trainer {
     private func finishEpoch(events: (TrainingEvent) -> Void, clock: inout Clock) throws {
         let report = validation.count == 0 ? nil : try ClassificationReport.evaluate(
             network, on: Batches.evaluation(validation, preprocessing: preprocessing, batchSize: 256),
-            classNames: metadata.classes)
+            classNames: metadata.classNames)
         let trainAccuracy = Double(state.epochCorrect) / Double(max(state.epochSeen, 1))
         let record = EpochRecord(
             epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),

@@ -1,7 +1,22 @@
+import Foundation
+
 /// Everything that decides a training run's result. Stored in its checkpoints, so a
-/// resumed run continues with exactly the options it started with.
+/// resumed run continues with exactly the options it started with. The defaults live
+/// here and nowhere else; the command line reads them from here.
 public struct TrainingOptions: Codable, Equatable, Sendable {
-    public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case sgd, adamw }
+    public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
+        case sgd, adamw
+
+        /// The documented learning rate: 0.1 at batch 128 for SGD, as the ResNet papers; 1e-3 for AdamW.
+        public var defaultLearningRate: Float { self == .sgd ? 0.1 : 1e-3 }
+        /// 5e-4 for SGD, 0.05 for AdamW (decoupled), as ViTs train.
+        public var defaultWeightDecay: Float { self == .sgd ? 5e-4 : 0.05 }
+    }
+
+    public static let defaultEpochs = 15
+    public static let defaultBatchSize = 128
+    public static let defaultLabelSmoothing: Float = 0.1
+    public static let defaultMomentum: Float = 0.9
 
     public var model: ModelConfiguration
     public var epochs: Int
@@ -22,19 +37,28 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// learning rate 0.1 at batch 128, weight decay 5e-4) as the ResNet papers do; the
     /// ViT with AdamW (1e-3, weight decay 0.05) and a longer warm-up, as ViTs need.
     /// Both decay by a half cosine after the warm-up.
-    public static func defaults(for model: ModelConfiguration, epochs: Int = 15, flip: Bool = true,
+    public static func defaults(for model: ModelConfiguration, epochs: Int = defaultEpochs, flip: Bool = true,
                                 seed: UInt64 = 0) -> TrainingOptions {
-        let augmentation = Augmentation.standard(imageSize: model.imageSize, flip: flip)
-        switch model.architecture {
-        case .resnetSmall:
-            return TrainingOptions(model: model, epochs: epochs, batchSize: 128, optimizer: .sgd, learningRate: 0.1,
-                                   warmupEpochs: 1, weightDecay: 5e-4, momentum: 0.9, labelSmoothing: 0.1,
-                                   augmentation: augmentation, seed: seed)
-        case .vitTiny:
-            return TrainingOptions(model: model, epochs: epochs, batchSize: 128, optimizer: .adamw, learningRate: 1e-3,
-                                   warmupEpochs: min(3, max(epochs / 5, 1)), weightDecay: 0.05, momentum: 0.9,
-                                   labelSmoothing: 0.1, augmentation: augmentation, seed: seed)
-        }
+        let optimizer: OptimizerKind = model.architecture == .vitTiny ? .adamw : .sgd
+        return TrainingOptions(model: model, epochs: epochs, batchSize: defaultBatchSize, optimizer: optimizer,
+                               learningRate: optimizer.defaultLearningRate,
+                               warmupEpochs: defaultWarmupEpochs(for: model, epochs: epochs),
+                               weightDecay: optimizer.defaultWeightDecay, momentum: defaultMomentum,
+                               labelSmoothing: defaultLabelSmoothing,
+                               augmentation: .standard(imageSize: model.imageSize, flip: flip), seed: seed)
+    }
+
+    /// One epoch for the CNNs; for the ViT a fifth of the run, between 1 and 3 epochs.
+    public static func defaultWarmupEpochs(for model: ModelConfiguration, epochs: Int) -> Int {
+        model.architecture == .vitTiny ? min(3, max(epochs / 5, 1)) : 1
+    }
+
+    /// Switches the optimiser, with its own documented learning rate and weight decay.
+    public mutating func use(_ optimizer: OptimizerKind) {
+        guard optimizer != self.optimizer else { return }
+        self.optimizer = optimizer
+        learningRate = optimizer.defaultLearningRate
+        weightDecay = optimizer.defaultWeightDecay
     }
 
     public func makeOptimizer() -> Optimizer {
@@ -46,5 +70,50 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public func schedule(stepsPerEpoch: Int) -> LearningRateSchedule {
         .cosine(base: learningRate, warmupSteps: warmupEpochs * stepsPerEpoch, totalSteps: epochs * stepsPerEpoch)
+    }
+}
+
+// MARK: - Bounds
+
+extension TrainingOptions {
+    /// An option outside its bounds, named as the command line names it.
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public let option: String
+        public let reason: String
+        public var description: String { "\(option): \(reason)" }
+    }
+
+    public enum Limits {
+        public static let epochs = 1...100_000
+        public static let batchSize = 2...65_536
+    }
+
+    /// Checks the model's configuration, then every training option and the memory the
+    /// batch needs; throws `ModelConfiguration.Invalid` or `Invalid`.
+    public func validate() throws {
+        try model.validate()
+        func require(_ condition: Bool, _ option: String, _ reason: String) throws {
+            if !condition { throw Invalid(option: option, reason: reason) }
+        }
+        try require(Limits.epochs.contains(epochs), "--epochs", "\(epochs) is outside \(Limits.epochs.lowerBound)–\(Limits.epochs.upperBound)")
+        try require(Limits.batchSize.contains(batchSize), "--batch-size",
+                    "\(batchSize) is outside \(Limits.batchSize.lowerBound)–\(Limits.batchSize.upperBound) (BatchNorm needs at least 2)")
+        try require(learningRate.isFinite && learningRate > 0, "--lr", "\(learningRate) is not a positive number")
+        try require(weightDecay.isFinite && weightDecay >= 0, "--weight-decay", "\(weightDecay) is not a number ≥ 0")
+        try require(momentum.isFinite && momentum >= 0 && momentum < 1, "--momentum", "\(momentum) is outside [0, 1)")
+        try require(labelSmoothing.isFinite && labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing",
+                    "\(labelSmoothing) is outside [0, 1)")
+        try require((0...epochs).contains(warmupEpochs), "--warmup-epochs", "\(warmupEpochs) is outside 0–\(epochs) (the run's epochs)")
+        try require((0...model.imageSize).contains(augmentation.padding), "--crop-padding",
+                    "\(augmentation.padding) is outside 0–\(model.imageSize) (the image size)")
+        let needed = Double(batchSize) * model.activationBytesPerImage
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        if needed > 0.8 * available {
+            let fits = max(Int(0.8 * available / model.activationBytesPerImage), 0)
+            throw Invalid(option: "--batch-size", reason: "\(batchSize) images of this network need about "
+                          + "\(Int(needed) >> 30) GB for activations, more than this machine's memory allows; "
+                          + (fits >= Limits.batchSize.lowerBound ? "the largest batch that fits is about \(fits)"
+                                                                 : "lower the image size or the width"))
+        }
     }
 }

@@ -6,37 +6,27 @@ import Foundation
 struct BenchNetwork: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
-        abstract: "Training images/s (batch 128), inference images/s (batch 256) and batch-1 latency.",
+        abstract: "Training images/s (--batch-size), inference images/s (batch 256) and batch-1 latency.",
         discussion: "Medians of several timed runs after warm-up, in this build. Benchmarks/compare.sh runs PyTorch beside it.")
 
-    enum Model: String, ExpressibleByArgument, CaseIterable { case plain, se, cbam, vit }
-
-    @Option(help: "plain, se, cbam or vit.") var model: Model = .cbam
-    @Option(help: "Input channels, 1 or 3.") var channels = 3
-    @Option(name: .customLong("image-size"), help: "Input size S (S×S).") var imageSize = 32
-    @Option(help: "Classes.") var classes = 10
-    @Option(help: "Base width w (ViT: embedding dimension d); default 32 (ViT 96).") var width: Int?
-    @Option(help: "Blocks per stage (ViT: encoder blocks); default 1 (ViT 4).") var depth: Int?
+    @Option(help: "plain, se, cbam or vit.") var model: ModelConfiguration.Kind = .cbam
+    @Option(help: "Classes.") var classes = ModelConfiguration().classes
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Model size") var size: ModelSizeOptions
+    @OptionGroup(title: "Optimiser (the training step's)") var optimizer: OptimizerOptions
     @Flag(help: "Also report each kind of layer's share of a training step.") var profile = false
     @Flag(help: "Print one JSON object.") var json = false
 
-    func validate() throws {
-        guard channels == 1 || channels == 3 else { throw ValidationError("--channels must be 1 or 3") }
-        guard imageSize >= 8 else { throw ValidationError("--image-size must be at least 8") }
-        try benchedConfiguration.validate { ValidationError($0) }
+    /// DESIGN.md's defaults for the model, with the sizes given on the command line; RGB unless told.
+    private func benchedOptions() throws -> TrainingOptions {
+        try TrainingSetup(input: input, size: size, optimizer: optimizer, data: nil)
+            .options(model, epochs: 1, seed: 0, channels: input.channels ?? 3, classes: classes)
     }
 
-    /// DESIGN.md's defaults for the model, with the sizes given on the command line.
-    var benchedConfiguration: ModelConfiguration {
-        var configuration = ModelConfiguration(kind: ModelConfiguration.Kind(rawValue: model.rawValue)!,
-                                               channels: channels, imageSize: imageSize, classes: classes)
-        if let width { configuration.width = width }
-        if let depth { configuration.depth = depth }
-        return configuration
-    }
+    func validate() throws { _ = try benchedOptions() }
 
     func run() throws {
-        var benchmark = NetworkBenchmark(configuration: benchedConfiguration)
+        var benchmark = NetworkBenchmark(options: try benchedOptions())
         benchmark.profile = profile
         let result = benchmark.run(name: model.rawValue)
         if json {
@@ -45,13 +35,13 @@ struct BenchNetwork: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("""
-            model \(result.model), \(channels)×\(imageSize)×\(imageSize), \(result.threads) threads
+            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(result.threads) threads
             parameters            \(result.parameters)
             forward MFLOPs/image  \(String(format: "%.1f", result.mflopsPerImage))
-            training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch 128, forward + backward + \(model == .vit ? "AdamW" : "SGD"))
-            inference images/s    \(String(format: "%.0f", result.inferImagesPerSecond))  (batch 256)
+            training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch \(benchmark.trainBatch), forward + backward + \(benchmark.options.optimizer.rawValue))
+            inference images/s    \(String(format: "%.0f", result.inferImagesPerSecond))  (batch \(benchmark.inferenceBatch))
             batch-1 latency       \(String(format: "%.2f", result.latencyMilliseconds)) ms
-            peak memory           \(String(format: "%.0f", result.peakMemoryMB)) MB (training at batch 128)
+            peak memory           \(String(format: "%.0f", result.peakMemoryMB)) MB (training at batch \(benchmark.trainBatch))
             """)
             let achieved = 3 * result.mflopsPerImage * result.trainImagesPerSecond / 1000
             print("training GFLOP/s      \(String(format: "%.0f", achieved))  (≈3× forward FLOPs per image; all layers, not only convolutions)")

@@ -20,42 +20,41 @@ struct Compare: ParsableCommand {
     @Option(help: "Seeds per model (0, 1, …).") var seeds = 3
     @Option(help: "Output folder.") var out = "compare"
     @Flag(help: "Print the report as JSON on stdout.") var json = false
-    @Option(name: .customLong("image-size"), help: "Images are resized to S×S.") var imageSize = 32
-    @Option(help: "1 or 3; default: 1 when every training image is grey, else 3.") var channels: Int?
-    @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 128
-    @Option(name: .customLong("val-split"), help: "Share of each class held out when DIR has no train/ + val/ folders.") var valSplit = 0.1
-    @Flag(name: .customLong("no-flip"), help: "No horizontal flips.") var noFlip = false
-    @Option(name: .customLong("crop-padding"), help: "Random crops come from the image padded by this many pixels (default S/8, rounded up).") var cropPadding: Int?
-    @Option(name: .customLong("cache-mb"), help: "Keep decoded images in memory up to this size.") var cacheMB = 2048
-    @Option(help: "Base width of every model (default: each model's own; for quick trials).") var width: Int?
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Model size (applied to every model)") var size: ModelSizeOptions
+    @OptionGroup(title: "Optimiser (applied to every model)") var optimizer: OptimizerOptions
+
+    private var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
 
     func validate() throws {
-        guard !(try kinds()).isEmpty else { throw ValidationError("--models names no model") }
-        guard epochs >= 1, seeds >= 1 else { throw ValidationError("--epochs and --seeds must be at least 1") }
-        if let channels, channels != 1 && channels != 3 { throw ValidationError("--channels must be 1 or 3") }
+        guard (1...1000).contains(seeds) else { throw ValidationError("--seeds: \(seeds) is outside 1–1000") }
+        try setup.check(try kinds(), epochs: epochs)
     }
 
     private func kinds() throws -> [ModelConfiguration.Kind] {
-        try models.split(separator: ",").map { name in
+        let kinds = try models.split(separator: ",").map { name in
             guard let kind = ModelConfiguration.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown model '\(name)' in --models (expected plain, se, cbam, vit)")
+                throw ValidationError("--models: unknown model '\(name)' (expected plain, se, cbam, vit)")
             }
             return kind
         }
+        guard !kinds.isEmpty else { throw ValidationError("--models names no model") }
+        return kinds
     }
 
     func run() throws {
         // The split's seed is fixed, so every model and seed sees the same images.
-        let data = try TrainingData(directory: directory, validationShare: valSplit, seed: 0, imageSize: imageSize,
-                                    channels: channels, cacheMB: cacheMB)
+        let data = try TrainingData(directory: directory, options: self.data, seed: 0, imageSize: input.imageSize,
+                                    channels: input.channels)
         let (split, training, validation) = (data.split, data.training, data.validation)
 
         let outURL = URL(fileURLWithPath: out)
-        let comparison = Comparison(models: try kinds(), seeds: (0..<seeds).map(UInt64.init), epochs: epochs,
-                                    batchSize: batchSize, flip: !noFlip, classNames: split.classNames,
-                                    training: training, validation: validation, directory: outURL)
-        if let width { comparison.configure = { $0.width = width } }
-        comparison.cropPadding = cropPadding
+        let (setup, epochs, classes) = (setup, epochs, split.classNames.count)
+        let comparison = Comparison(models: try kinds(), seeds: (0..<seeds).map(UInt64.init), classNames: split.classNames,
+                                    training: training, validation: validation, directory: outURL) { kind, seed in
+            try setup.options(kind, epochs: epochs, seed: seed, channels: training.channels, classes: classes)
+        }
         InterruptFlag.shared.install(message: "Stopping after this batch; run the same command again to resume…")
         var bar = ProgressBar()
         var current = ""

@@ -22,47 +22,29 @@ struct Train: ParsableCommand {
 
     @Argument(help: "The image folder.") var directory: String
     @Option(help: "plain, se, cbam or vit.") var model: ModelConfiguration.Kind = .cbam
-    @Option(help: "Passes over the training images.") var epochs = 15
-    @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 128
-    @Option(help: "Peak learning rate (default: 0.1 for sgd, 1e-3 for adamw).") var lr: Float?
-    @Option(help: "sgd or adamw (default: sgd for CNNs, adamw for the ViT).") var optimizer: TrainingOptions.OptimizerKind?
-    @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 5e-4 for sgd, 0.05 for adamw).") var weightDecay: Float?
-    @Option(name: .customLong("warmup-epochs"), help: "Epochs of linear warm-up.") var warmupEpochs: Int?
-    @Option(name: .customLong("label-smoothing"), help: "Label smoothing ε.") var labelSmoothing: Float = 0.1
-    @Option(name: .customLong("image-size"), help: "Images are resized to S×S.") var imageSize = 32
-    @Option(help: "1 (grey) or 3 (RGB); default: 1 when every training image is grey, else 3.") var channels: Int?
-    @Option(help: "ResNet base width w, or the ViT's dimension d (default 32 / 96).") var width: Int?
-    @Option(help: "Blocks per ResNet stage, or ViT encoder blocks (default 1 / 4).") var depth: Int?
-    @Option(help: "SE/CBAM reduction r.") var reduction = 8
-    @Option(name: .customLong("patch-size"), help: "ViT patch side p.") var patchSize = 4
-    @Option(help: "ViT attention heads.") var heads = 4
+    @Option(help: "Passes over the training images.") var epochs = TrainingOptions.defaultEpochs
     @Option(help: "Seed of the weights, the split, the data order and the augmentation.") var seed: UInt64 = 0
-    @Option(name: .customLong("val-split"), help: "Share of each class held out when DIR has no train/ + val/ folders.") var valSplit = 0.1
-    @Flag(name: .customLong("no-flip"), help: "No horizontal flips (for data where a flip changes the class).") var noFlip = false
-    @Option(name: .customLong("crop-padding"), help: "Random crops come from the image padded by this many pixels (default S/8, rounded up).") var cropPadding: Int?
-    @Option(name: .customLong("cache-mb"), help: "Keep decoded images in memory up to this size; beyond it they are decoded each epoch.") var cacheMB = 2048
+    @OptionGroup(title: "Input") var input: InputOptions
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Model size") var size: ModelSizeOptions
+    @OptionGroup(title: "Optimiser") var optimizer: OptimizerOptions
     @Option(help: "Where to write the best model (default: Models/<folder>-<model>.safetensors).") var out: String?
     @Option(help: "Continue from a checkpoint (.checkpoint.safetensors), with the options it started with.") var resume: String?
     @Option(help: "Write one JSON object per epoch to this file.") var log: String?
 
+    private var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
+
     func validate() throws {
-        if let channels, channels != 1 && channels != 3 { throw ValidationError("--channels must be 1 or 3") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard batchSize >= 2 else { throw ValidationError("--batch-size must be at least 2 (BatchNorm needs a batch)") }
-        guard imageSize >= 8 else { throw ValidationError("--image-size must be at least 8") }
-        guard valSplit >= 0 && valSplit < 1 else { throw ValidationError("--val-split must be in [0, 1)") }
-        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
-        if let cropPadding, cropPadding < 0 { throw ValidationError("--crop-padding must not be negative") }
-        guard cacheMB >= 0 else { throw ValidationError("--cache-mb must not be negative") }
+        try setup.check([model], epochs: epochs)
     }
 
     func run() throws {
         let resumed = try resume.map { try Checkpoint.load(URL(fileURLWithPath: $0)) }
         // A resumed run keeps its own options: the data split and sizes come from the checkpoint.
         let seed = resumed?.state.options.seed ?? seed
-        let data = try TrainingData(directory: directory, validationShare: valSplit, seed: seed,
-                                    imageSize: resumed?.metadata.imageSize ?? imageSize,
-                                    channels: resumed?.metadata.channels ?? channels, cacheMB: cacheMB)
+        let data = try TrainingData(directory: directory, options: self.data, seed: seed,
+                                    imageSize: resumed?.metadata.configuration.imageSize ?? input.imageSize,
+                                    channels: resumed?.metadata.configuration.channels ?? input.channels)
         let (split, training, validation) = (data.split, data.training, data.validation)
 
         let modelURL = URL(fileURLWithPath: out ?? defaultOutput())
@@ -73,7 +55,9 @@ struct Train: ParsableCommand {
                                   validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
             StandardError.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch + 1), with the options the run started with")
         } else {
-            trainer = try Trainer(options: try options(channels: training.channels, classes: split.classNames.count),
+            let options = try setup.options(model, epochs: epochs, seed: seed, channels: training.channels,
+                                            classes: split.classNames.count)
+            trainer = try Trainer(options: options,
                                   classNames: split.classNames, training: training, validation: validation,
                                   modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
         }
@@ -101,34 +85,9 @@ struct Train: ParsableCommand {
         let folder = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
         return "Models/\(folder)-\(model.rawValue).safetensors"
     }
-
-    private func options(channels: Int, classes: Int) throws -> TrainingOptions {
-        var configuration = ModelConfiguration(kind: model, channels: channels, imageSize: imageSize, classes: classes)
-        if let width { configuration.width = width }
-        if let depth { configuration.depth = depth }
-        configuration.reduction = reduction
-        configuration.patchSize = patchSize
-        configuration.heads = heads
-        try configuration.validate { ValidationError($0) }
-        var options = TrainingOptions.defaults(for: configuration, epochs: epochs, flip: !noFlip, seed: seed)
-        options.batchSize = batchSize
-        options.labelSmoothing = labelSmoothing
-        if let cropPadding { options.augmentation.padding = cropPadding }
-        if let optimizer, optimizer != options.optimizer {
-            options.optimizer = optimizer
-            // The other optimiser's documented defaults, unless given.
-            options.learningRate = optimizer == .sgd ? 0.1 : 1e-3
-            options.weightDecay = optimizer == .sgd ? 5e-4 : 0.05
-        }
-        if let lr { options.learningRate = lr }
-        if let weightDecay { options.weightDecay = weightDecay }
-        if let warmupEpochs { options.warmupEpochs = warmupEpochs }
-        return options
-    }
 }
 
 extension ModelConfiguration.Kind: ExpressibleByArgument {}
-extension TrainingOptions.OptimizerKind: ExpressibleByArgument {}
 
 /// The training run on stderr: a live bar on a terminal, and a line per epoch.
 struct TrainingProgress {

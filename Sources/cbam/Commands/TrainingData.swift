@@ -9,11 +9,11 @@ struct TrainingData {
     let validation: ImageSet
     let skipped: Int
 
-    init(directory: String, validationShare: Double, seed: UInt64, imageSize: Int, channels: Int?, cacheMB: Int) throws {
-        split = try DataSplit(root: directory, validationShare: validationShare, seed: seed)
+    init(directory: String, options: DataOptions, seed: UInt64, imageSize: Int, channels: Int?) throws {
+        split = try DataSplit(root: directory, validationShare: options.valSplit, seed: seed)
         var skipped = 0
         func load(_ files: [LabeledFile], channels: Int?) -> ImageSet {
-            ImageSet.load(files, imageSize: imageSize, channels: channels, cacheBytes: cacheMB << 20) { error in
+            ImageSet.load(files, imageSize: imageSize, channels: channels, cacheBytes: options.cacheMb << 20) { error in
                 skipped += 1
                 StandardError.line("skipped \(error)")
             }
@@ -25,7 +25,7 @@ struct TrainingData {
             throw DatasetError(path: directory, reason: "class '\(split.classNames[empty])' has no training images that decode")
         }
         StandardError.line("Found \(training.count + validation.count) images in \(split.classNames.count) classes (\(training.count) training, \(validation.count) validation; split: \(split.origin))")
-        if !training.isCached { StandardError.line("note: the images exceed --cache-mb \(cacheMB); decoding them each epoch") }
+        if !training.isCached { StandardError.line("note: the images exceed --cache-mb \(options.cacheMb); decoding them each epoch") }
     }
 
     /// Repeats the count of skipped files at the end of a run.

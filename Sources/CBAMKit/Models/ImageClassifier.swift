@@ -5,10 +5,10 @@ public protocol ImageClassifier: Module {
     /// Fills every parameter's gradient from ∂L/∂logits; returns ∂L/∂images when asked.
     @discardableResult
     func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor?
-    /// Multiply-adds × 2 of the convolutions and matrix products for one image.
-    var forwardFLOPsPerImage: Int { get }
 }
 
 public extension ImageClassifier {
     var parameterCount: Int { parameters.reduce(0) { $0 + $1.parameter.value.count } }
+    /// Multiply-adds × 2 of the convolutions and matrix products for one image.
+    var forwardFLOPsPerImage: Int { configuration.forwardFLOPsPerImage }
 }

@@ -46,29 +46,6 @@ public final class ResNetSmall: ImageClassifier {
         scoped("bn1", bn1.buffers) + blocks.flatMap { scoped($0.key, $0.block.buffers) }
     }
 
-    public var forwardFLOPsPerImage: Int {
-        var flops = 0
-        var size = configuration.imageSize
-        func conv(_ c: Conv2d) {
-            let out = (size + 2 * c.padding - c.kernel) / c.stride + 1
-            flops += 2 * out * out * c.outputChannels * c.inputChannels * c.kernel * c.kernel
-        }
-        conv(conv1)
-        for (_, block) in blocks {
-            conv(block.conv1)
-            if let d = block.downsample { conv(d.conv) }
-            size = (size + 2 - 3) / block.conv1.stride + 1
-            conv(block.conv2)
-            if let cbam = block.attention as? CBAM {
-                conv(cbam.spatialGate.conv)
-                flops += 2 * 2 * (cbam.channelGate.first.weight.value.count + cbam.channelGate.second.weight.value.count)
-            } else if let se = block.attention as? SqueezeExcitation {
-                flops += 2 * (se.squeeze.weight.value.count + se.excite.weight.value.count)
-            }
-        }
-        return flops + 2 * fc.weight.value.count
-    }
-
     /// The last stage's output from the last forward (for Grad-CAM).
     public var features: Tensor? { lastFeatures }
 

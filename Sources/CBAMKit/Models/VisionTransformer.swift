@@ -56,16 +56,6 @@ public final class VisionTransformer: ImageClassifier {
         (configuration.imageSize / configuration.patchSize, configuration.imageSize / configuration.patchSize)
     }
 
-    /// Counted as the standard model computes them (and as PyTorch's count does), though
-    /// the last block here computes the class token's row alone.
-    public var forwardFLOPsPerImage: Int {
-        let (d, t) = (configuration.width, tokens.tokens)
-        let hidden = configuration.mlpRatio * d
-        let perBlock = 2 * t * d * (3 * d + d + 2 * hidden)  // qkv, proj, fc1, fc2
-            + 2 * 2 * t * t * d                              // Q·Kᵀ and P·V over all heads
-        return 2 * (t - 1) * patchEmbedding.weight.value.count + configuration.depth * perBlock + 2 * head.weight.value.count
-    }
-
     public func forward(_ images: Tensor, _ mode: Mode) -> Tensor {
         precondition(images.shape.count == 4 && images.channels == configuration.channels
                      && images.height == configuration.imageSize && images.width == configuration.imageSize,

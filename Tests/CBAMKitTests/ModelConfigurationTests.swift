@@ -1,0 +1,102 @@
+import CBAMKit
+import Foundation
+import XCTest
+
+/// The one model description: its counts agree with the networks it builds, and its
+/// bounds refuse every size that used to crash a command (issue 10's cases).
+final class ModelConfigurationTests: XCTestCase {
+    private static let samples: [ModelConfiguration] = [
+        ModelConfiguration(kind: .plain, channels: 1, imageSize: 28, classes: 10),
+        ModelConfiguration(kind: .se, channels: 3, imageSize: 32, classes: 7),
+        ModelConfiguration(kind: .cbam, channels: 3, imageSize: 33, classes: 3),
+        ModelConfiguration(attention: .cbam, channels: 1, imageSize: 9, classes: 2, width: 5, depth: 3, reduction: 16),
+        ModelConfiguration(attention: .se, channels: 3, imageSize: 16, classes: 4, width: 8, depth: 2, reduction: 100),
+        ModelConfiguration(kind: .vit, channels: 3, imageSize: 32, classes: 10),
+        ModelConfiguration(architecture: .vitTiny, attention: .none, channels: 1, imageSize: 12, classes: 5,
+                           width: 12, depth: 2, patchSize: 3, heads: 3, mlpRatio: 3),
+    ]
+
+    func testCountsAgreeWithTheBuiltNetworks() throws {
+        for configuration in Self.samples {
+            try configuration.validate()
+            let network = configuration.makeModel(seed: 1)
+            XCTAssertEqual(configuration.parameterCount, network.parameterCount, "\(configuration)")
+            XCTAssertEqual(configuration.stateCount, network.state.reduce(0) { $0 + $1.tensor.count }, "\(configuration)")
+        }
+    }
+
+    /// DESIGN.md's reference networks at 3×32×32, 10 classes: the FLOPs `cbam bench` has
+    /// always reported (the count the network objects made before it moved here).
+    func testForwardFLOPsOfTheReferenceNetworks() {
+        let flops = ModelConfiguration.Kind.allCases.map {
+            ModelConfiguration(kind: $0, channels: 3, imageSize: 32, classes: 10).forwardFLOPsPerImage
+        }
+        XCTAssertEqual(flops, Self.referenceFLOPs)
+    }
+
+    func testIssueTenCrashesAreRefusedByTheBounds() {
+        func refusal(_ change: (inout ModelConfiguration) -> Void, kind: ModelConfiguration.Kind = .cbam) -> ModelConfiguration.Invalid? {
+            var configuration = ModelConfiguration(kind: kind)
+            change(&configuration)
+            do { try configuration.validate(); return nil } catch { return error as? ModelConfiguration.Invalid }
+        }
+        XCTAssertEqual(refusal({ $0.imageSize = -4 }, kind: .vit)?.field, .imageSize)
+        XCTAssertEqual(refusal({ $0.imageSize = 2 }, kind: .vit)?.field, .imageSize)
+        XCTAssertEqual(refusal({ $0.imageSize = 100_000 })?.field, .imageSize)
+        XCTAssertEqual(refusal({ $0.width = 999_999_999_999 })?.field, .width)
+        XCTAssertEqual(refusal({ $0.width = 0 })?.field, .width)
+        XCTAssertEqual(refusal({ $0.depth = 1_000_000_000 })?.field, .depth)
+        XCTAssertEqual(refusal({ $0.patchSize = 0 }, kind: .vit)?.field, .patchSize)
+        XCTAssertEqual(refusal({ $0.heads = 0 }, kind: .vit)?.field, .heads)
+        XCTAssertEqual(refusal({ $0.heads = 5 }, kind: .vit)?.field, .heads)        // 96 is not a multiple of 5
+        XCTAssertEqual(refusal({ $0.patchSize = 5 }, kind: .vit)?.field, .patchSize)  // 32 is not a multiple of 5
+        XCTAssertEqual(refusal({ $0.channels = 2 })?.field, .channels)
+        XCTAssertEqual(refusal({ $0.classes = 1 })?.field, .classes)
+        // Each field within its bounds, the whole too large: refused by the parameter and memory limits.
+        let tooWide = refusal { $0.width = 4096 }
+        XCTAssertNotNil(tooWide)
+        XCTAssertNil(tooWide?.field)
+        let tooLarge = refusal { $0.imageSize = 2048; $0.width = 64 }
+        XCTAssertNotNil(tooLarge)
+        XCTAssertTrue(tooLarge?.reason.contains("MB per image") ?? false, "\(String(describing: tooLarge))")
+        XCTAssertNil(refusal { _ in })
+    }
+
+    /// Metadata from a model file goes through the same bounds, with errors that name the
+    /// file and the key, before any network is built.
+    func testModelFileMetadataIsBoundedBeforeAnythingIsBuilt() throws {
+        let metadata = ModelMetadata(configuration: ModelConfiguration(kind: .vit, imageSize: 32, classes: 2),
+                                     classNames: ["a", "b"], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25])
+        let cases: [(key: String, value: String, message: String)] = [
+            ("image_size", "-4", "m.safetensors: metadata 'image_size': -4 is below the smallest, 8"),
+            ("image_size", "100000", "m.safetensors: metadata 'image_size': 100000 is above the largest, 2048"),
+            ("width", "999999999999", "m.safetensors: metadata 'width': 999999999999 is above the largest, 4096"),
+            ("depth", "1000000000", "m.safetensors: metadata 'depth': 1000000000 is above the largest, 256"),
+            ("patch_size", "0", "m.safetensors: metadata 'patch_size': 0 is below the smallest, 1"),
+            ("heads", "7", "m.safetensors: metadata 'heads': 7 heads do not divide the dimension (width) 96"),
+            ("std", "[0.25, 0, 0.25]", "m.safetensors: metadata 'mean' [0.5, 0.5, 0.5] or 'std' [0.25, 0.0, 0.25] is not finite, or a std is not positive"),
+            ("classes", #"["only"]"#, "m.safetensors: metadata 'classes': 1 is below the smallest, 2"),
+        ]
+        for (key, value, message) in cases {
+            var strings = metadata.strings
+            strings[key] = value
+            FileTestSupport.assertFails(message) { _ = try ModelMetadata(strings: strings, fileName: "m.safetensors") }
+        }
+    }
+
+    /// A file whose metadata describes another network than its weights fill is refused by
+    /// the counts alone: a claimed huge network is never allocated.
+    func testAFileThatDoesNotFitItsMetadataIsRefusedBeforeBuilding() throws {
+        let small = ModelConfiguration(attention: .cbam, channels: 3, imageSize: 16, classes: 2, width: 4)
+        let tensors = Dictionary(uniqueKeysWithValues: small.makeModel(seed: 0).state.map { ($0.key, $0.tensor) })
+        var claimed = small
+        claimed.width = 2048
+        claimed.depth = 8
+        FileTestSupport.assertFails("m.safetensors: holds \(small.stateCount) values, but the network its metadata describes has \(claimed.stateCount); the file does not fit its metadata") {
+            _ = try ModelFile.build(claimed, loading: tensors, fileName: "m.safetensors")
+        }
+    }
+
+    /// Filled in from the networks' own counts before the count moved to the configuration.
+    private static let referenceFLOPs = [98_241_024, 98_251_776, 98_525_952, 45_419_904]
+}

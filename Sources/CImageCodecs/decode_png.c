@@ -56,8 +56,10 @@ cbam_status cbam_decode_png(const uint8_t *data, size_t size, cbam_decode_option
     }
 
     png_set_read_fn(png, &source, read_from_memory);
-    // Bound libpng's own allocations: dimensions and ancillary chunks.
-    const uint32_t side_limit = options.max_pixels < PNG_UINT_31_MAX ? (uint32_t)options.max_pixels : PNG_UINT_31_MAX;
+    // Bound libpng's own allocations: dimensions and ancillary chunks. No side can exceed
+    // the pixel limit; a small limit is left to cbam_refuse_size, whose message says so.
+    const uint64_t side = options.max_pixels > (1u << 20) ? options.max_pixels : (1u << 20);
+    const uint32_t side_limit = side < PNG_UINT_31_MAX ? (uint32_t)side : PNG_UINT_31_MAX;
     png_set_user_limits(png, side_limit, side_limit);
     png_set_chunk_malloc_max(png, 16u << 20);
 

@@ -25,6 +25,30 @@ public struct PatternExperiment {
         public var maps: [AttentionLocalisation]
     }
 
+    /// The run's training options (grey images, no crop: the boxes stay where they were drawn).
+    public var trainingOptions: TrainingOptions {
+        var configuration = ModelConfiguration(kind: model, channels: 1, imageSize: imageSize,
+                                               classes: LocatedPatterns.classNames.count)
+        configuration.width = width
+        var options = TrainingOptions.defaults(for: configuration, epochs: epochs, flip: false, seed: seed)
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.augmentation = Augmentation(padding: 0, flip: false)
+        return options
+    }
+
+    public static let imageCounts = 1...100_000
+
+    /// Throws `ModelConfiguration.Invalid` or `TrainingOptions.Invalid` (named as `cbam
+    /// bench attention`'s options) for sizes that cannot run.
+    public func validate() throws {
+        try trainingOptions.validate()
+        for (option, count) in [("--training-images", trainingImages), ("--validation-images", validationImages),
+                                ("--test-images", testImages)] where !Self.imageCounts.contains(count) {
+            throw TrainingOptions.Invalid(option: option, reason: "\(count) is outside \(Self.imageCounts.lowerBound)–\(Self.imageCounts.upperBound)")
+        }
+    }
+
     /// Writes the data set and the model under `folder`, trains, and measures every map
     /// that applies to the model (each CBAM block's Ms, Grad-CAM).
     public func run(in folder: URL, events: (TrainingEvent) -> Void = { _ in }) throws -> Result {
@@ -37,13 +61,7 @@ public struct PatternExperiment {
         func load(_ files: [LabeledFile]) -> ImageSet {
             ImageSet.load(files, imageSize: imageSize, channels: 1, cacheBytes: 1 << 30) { _ in }
         }
-        var configuration = ModelConfiguration(kind: model, channels: 1, imageSize: imageSize,
-                                               classes: LocatedPatterns.classNames.count)
-        configuration.width = width
-        var options = TrainingOptions.defaults(for: configuration, epochs: epochs, flip: false, seed: seed)
-        options.batchSize = batchSize
-        options.learningRate = learningRate
-        options.augmentation = Augmentation(padding: 0, flip: false)   // the boxes stay where they were drawn
+        let options = trainingOptions
         let modelURL = folder.appendingPathComponent("patterns-\(model.rawValue).safetensors")
         let trainer = try Trainer(options: options, classNames: split.classNames, training: load(split.training),
                                   validation: load(split.validation), modelURL: modelURL)

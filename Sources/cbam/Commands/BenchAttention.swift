@@ -46,11 +46,12 @@ struct BenchAttention: ParsableCommand {
 
     func validate() throws {
         guard model != .vit else { throw ValidationError("--model must be plain, se or cbam") }
-        guard imageSize >= 8 else { throw ValidationError("--image-size must be at least 8") }
         guard (0...255).contains(threshold) else { throw ValidationError("--threshold must be in 0...255") }
+        guard limit >= 0 else { throw ValidationError("--limit: \(limit) is below the smallest, 0") }
+        do { try experiment.validate() } catch { throw usageError(error) }
     }
 
-    func run() throws {
+    private var experiment: PatternExperiment {
         var experiment = PatternExperiment()
         experiment.imageSize = imageSize
         experiment.trainingImages = trainingImages
@@ -58,6 +59,11 @@ struct BenchAttention: ParsableCommand {
         experiment.width = width
         experiment.epochs = epochs
         experiment.seed = seed
+        return experiment
+    }
+
+    func run() throws {
+        let experiment = experiment
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-bench-attention-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

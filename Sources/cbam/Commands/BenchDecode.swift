@@ -30,8 +30,8 @@ struct BenchDecode: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if seconds <= 0 { throw ValidationError("--seconds must be positive") }
-        if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+        if !(seconds > 0 && seconds <= 3600) { throw ValidationError("--seconds: \(seconds) is outside (0, 3600]") }
+        if !(1...1000).contains(rounds) { throw ValidationError("--rounds: \(rounds) is outside 1–1000") }
     }
 
     func run() throws {

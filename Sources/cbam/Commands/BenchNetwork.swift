@@ -18,7 +18,7 @@ struct BenchNetwork: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     /// DESIGN.md's defaults for the model, with the sizes given on the command line; RGB unless told.
-    private func benchedOptions() throws -> TrainingOptions {
+    func benchedOptions() throws -> TrainingOptions {
         try TrainingSetup(input: input, size: size, optimizer: optimizer, data: nil)
             .options(model, epochs: 1, seed: 0, channels: input.channels ?? 3, classes: classes)
     }

@@ -17,12 +17,10 @@ struct Classify: ParsableCommand {
 
     @Argument(help: "Images (PNG or JPEG) or folders of images.") var inputs: [String]
     @Option(help: "The model file (default: the shipped model).") var model: String?
-    @Option(name: .customLong("top-k"), help: "How many classes to list per image.") var topK = 5
+    @OptionGroup var topKOptions: TopKOptions
     @Flag(help: "Print one JSON object per line per image.") var json = false
 
-    func validate() throws {
-        guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
-    }
+    private var topK: Int { topKOptions.topK }
 
     func run() throws {
         let trained = try TrainedModel(contentsOf: model.map(URL.init(fileURLWithPath:)) ?? ShippedModel.url)

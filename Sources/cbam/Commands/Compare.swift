@@ -25,7 +25,7 @@ struct Compare: ParsableCommand {
     @OptionGroup(title: "Model size (applied to every model)") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser (applied to every model)") var optimizer: OptimizerOptions
 
-    private var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
+    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
 
     func validate() throws {
         guard (1...1000).contains(seeds) else { throw ValidationError("--seeds: \(seeds) is outside 1–1000") }

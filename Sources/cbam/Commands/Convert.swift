@@ -30,9 +30,12 @@ struct Convert: ParsableCommand {
     var maxPixels: Int = DecodeOptions().maxPixels
 
     func validate() throws {
-        if let size, size < 1 { throw ValidationError("--size must be at least 1") }
-        if let channels, channels != 1 && channels != 3 { throw ValidationError("--channels must be 1 or 3") }
         if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
+        // The resized image is allocated whole: its pixels are bounded like a decoded image's.
+        if let size, size < 1 || size > Int(Double(maxPixels).squareRoot()) {
+            throw ValidationError("--size: \(size) is outside 1–\(Int(Double(maxPixels).squareRoot())) (S×S must not exceed --max-pixels \(maxPixels))")
+        }
+        if let channels, channels != 1 && channels != 3 { throw ValidationError("--channels must be 1 or 3") }
     }
 
     func run() throws {

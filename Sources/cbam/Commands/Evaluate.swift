@@ -14,9 +14,11 @@ struct Evaluate: ParsableCommand {
 
     @Argument(help: "The labelled image folder.") var directory: String
     @Option(help: "The model file (default: the shipped model).") var model: String?
-    @Option(name: .customLong("top-k"), help: "k of the top-k accuracy.") var topK = 5
+    @OptionGroup var topKOptions: TopKOptions
     @Flag(help: "Print the report as one JSON object.") var json = false
     @Option(name: .customLong("confusion-png"), help: "Also draw the confusion matrix as a PNG heat map.") var confusionPNG: String?
+
+    private var topK: Int { topKOptions.topK }
 
     func run() throws {
         let trained = try TrainedModel(contentsOf: model.map(URL.init(fileURLWithPath:)) ?? ShippedModel.url)

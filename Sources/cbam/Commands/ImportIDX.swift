@@ -16,6 +16,10 @@ struct ImportIDX: ParsableCommand {
     @Option(help: "Class names for labels 0, 1, …, separated by commas.") var classes: String
     @Option(help: "Write only the first N images of each class (for samples).") var perClass: Int?
 
+    func validate() throws {
+        if let perClass, perClass < 1 { throw ValidationError("--per-class: \(perClass) is below the smallest, 1") }
+    }
+
     func run() throws {
         let names = classes.split(separator: ",").map(String.init)
         let pictures = try IDXFile.images(images), labels = try IDXFile.labels(self.labels)

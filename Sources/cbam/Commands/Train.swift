@@ -32,7 +32,7 @@ struct Train: ParsableCommand {
     @Option(help: "Continue from a checkpoint (.checkpoint.safetensors), with the options it started with.") var resume: String?
     @Option(help: "Write one JSON object per epoch to this file.") var log: String?
 
-    private var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
+    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
 
     func validate() throws {
         try setup.check([model], epochs: epochs)

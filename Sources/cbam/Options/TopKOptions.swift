@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// How many of the most likely classes a report lists: shared by classify and evaluate.
+struct TopKOptions: ParsableArguments {
+    static let limit = 1...1000
+
+    @Option(help: "How many of the most likely classes count (capped at the model's class count).") var topK = 5
+
+    func validate() throws {
+        guard Self.limit.contains(topK) else {
+            throw ValidationError("--top-k: \(topK) is outside \(Self.limit.lowerBound)–\(Self.limit.upperBound)")
+        }
+    }
+}

@@ -100,3 +100,29 @@ final class ModelConfigurationTests: XCTestCase {
     /// Filled in from the networks' own counts before the count moved to the configuration.
     private static let referenceFLOPs = [98_241_024, 98_251_776, 98_525_952, 45_419_904]
 }
+
+/// A checkpoint's training state is checked like options from the command line.
+final class CheckpointStateTests: XCTestCase {
+    func testACheckpointWhoseStateDisagreesOrIsOutOfBoundsIsRefused() throws {
+        let configuration = ModelConfiguration(attention: .se, channels: 1, imageSize: 8, classes: 2, width: 4)
+        let metadata = ModelMetadata(configuration: configuration, classNames: ["a", "b"], mean: [0.5], std: [0.25])
+        let network = configuration.makeModel(seed: 0)
+        let url = try FileTestSupport.temporaryFolder(for: self).appendingPathComponent("run.checkpoint.safetensors")
+        func save(_ change: (inout TrainingOptions) -> Void) throws {
+            var options = TrainingOptions.defaults(for: configuration)
+            change(&options)
+            try Checkpoint.save(model: network, optimizer: options.makeOptimizer(), state: TrainingState(options: options),
+                                metadata: metadata, to: url)
+        }
+        try save { _ in }
+        XCTAssertNoThrow(try Checkpoint.load(url))
+        try save { $0.model.width = 8 }
+        FileTestSupport.assertFails("run.checkpoint.safetensors: its training state describes another network than its metadata") {
+            _ = try Checkpoint.load(url)
+        }
+        try save { $0.batchSize = 0 }
+        FileTestSupport.assertFails("run.checkpoint.safetensors: its training state is out of bounds: --batch-size: 0 is outside 2–65536 (BatchNorm needs at least 2)") {
+            _ = try Checkpoint.load(url)
+        }
+    }
+}

@@ -20,7 +20,7 @@ struct BenchAttention: ParsableCommand {
             """)
 
     @Option(help: "plain, se or cbam: the model trained on the patterns.") var model: ModelConfiguration.Kind = .cbam
-    @Option(name: .customLong("image-size"), help: "Side of the generated images.") var imageSize = 32
+    @Option(help: "Side of the generated images.") var imageSize = 32
     @Option(help: "Generated training images.") var trainingImages = 4000
     @Option(help: "Base width w of the model trained on the patterns.") var width = 16
     @Option(help: "Training epochs on the patterns.") var epochs = 6

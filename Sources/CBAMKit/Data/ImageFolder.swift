@@ -85,7 +85,7 @@ public struct ImageFolder: Sendable {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
         } catch {
-            throw DatasetError(path: directory, reason: "cannot be read (\((error as NSError).localizedDescription))")
+            throw DatasetError(path: directory, reason: "cannot be read: \(SystemErrorDescription.plainReason(error))")
         }
     }
 

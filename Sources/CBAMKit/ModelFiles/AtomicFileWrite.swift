@@ -12,10 +12,10 @@ extension Data {
         let failure = { (reason: String) in ModelFileError(file: url.lastPathComponent, reason: reason) }
         do { try write(to: temporary, options: .withoutOverwriting) } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw failure("cannot be written (\(error.localizedDescription))")
+            throw failure("cannot be written: \(SystemErrorDescription.plainReason(error))")
         }
         guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemErrorDescription.words(errno: errno)
             try? FileManager.default.removeItem(at: temporary)
             throw failure("cannot replace the file: \(reason)")
         }

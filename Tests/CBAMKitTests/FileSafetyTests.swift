@@ -1,0 +1,49 @@
+import XCTest
+import CBAMKit
+
+/// Files are never lost or misread, and every file error is said in plain words
+/// (issue 10's "lost data" and "wrong answers" cases at the file level).
+final class FileSafetyTests: XCTestCase {
+    private func folder() throws -> URL { try FileTestSupport.temporaryFolder(for: self) }
+
+    // MARK: System errors in plain words
+
+    func testSystemErrorsAreSaidInPlainWords() throws {
+        let folder = try folder()
+        FileTestSupport.assertFails("\(folder.lastPathComponent): cannot be read: is a directory") {
+            _ = try SafeTensors(contentsOf: folder)
+        }
+        FileTestSupport.assertFails("absent.safetensors: cannot be read: no such file or directory") {
+            _ = try SafeTensors(contentsOf: folder.appendingPathComponent("absent.safetensors"))
+        }
+        FileTestSupport.assertFails("model.safetensors: cannot be written: no such file or directory") {
+            try SafeTensors(tensors: [:]).write(to: folder.appendingPathComponent("no/model.safetensors"))
+        }
+        XCTAssertThrowsError(try IDXFile.labels(folder.appendingPathComponent("labels").path)) { error in
+            XCTAssertEqual("\(error)", folder.appendingPathComponent("labels").path + ": cannot be read: no such file or directory")
+        }
+
+        // Foundation's errors, as the CLI's last resort says them.
+        let exists = CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: "out/report.json"])
+        XCTAssertEqual(SystemErrorDescription.plainWords(for: exists), "out/report.json: already exists")
+        let bridged = NSError(domain: NSCocoaErrorDomain, code: 516)
+        XCTAssertEqual(SystemErrorDescription.plainWords(for: bridged), "already exists")
+        let denied = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileWriteUnknown.rawValue,
+                             userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EACCES))])
+        XCTAssertEqual(SystemErrorDescription.plainWords(for: denied), "permission denied")
+        XCTAssertEqual(SystemErrorDescription.plainWords(for: POSIXError(.ENOSPC)), "no space left on device")
+        XCTAssertEqual(SystemErrorDescription.words(errno: EROFS), "read-only file system")
+        XCTAssertEqual(SystemErrorDescription.words(errno: EISDIR), "is a directory")
+        XCTAssertThrowsError(try JSONEncoder().encode([Double.nan])) { error in
+            let words = SystemErrorDescription.plainWords(for: error)
+            XCTAssertFalse(words.contains("EncodingError"), words)
+            XCTAssertTrue(words.hasPrefix("cannot write nan as JSON"), words)
+        }
+        for error in [exists as Error, bridged, denied] {
+            XCTAssertFalse(SystemErrorDescription.plainWords(for: error).contains("Code="))
+        }
+        // Errors that already speak for themselves pass unchanged.
+        let own = ModelFileError(file: "m.safetensors", reason: "truncated")
+        XCTAssertEqual(SystemErrorDescription.plainWords(for: own), "m.safetensors: truncated")
+    }
+}

@@ -47,3 +47,22 @@ final class FileSafetyTests: XCTestCase {
         XCTAssertEqual(SystemErrorDescription.plainWords(for: own), "m.safetensors: truncated")
     }
 }
+
+extension FileSafetyTests {
+    // MARK: Temporary files a killed writer left
+
+    func testStaleTemporaryFilesAreRemovedOnTheNextWrite() throws {
+        let folder = try folder()
+        let deadPID = 999_999_999   // beyond any pid_max: no such process
+        let stale = ".model.safetensors.\(deadPID).\(UUID().uuidString).partial"
+        let live = ".model.safetensors.\(getpid()).\(UUID().uuidString).partial"   // a writer still at work
+        let otherFile = ".other.safetensors.\(deadPID).\(UUID().uuidString).partial"
+        let notOurs = ".model.safetensors.\(deadPID).partial"
+        for name in [stale, live, otherFile, notOurs] {
+            try Data([1, 2, 3]).write(to: folder.appendingPathComponent(name))
+        }
+        try SafeTensors(tensors: ["w": Tensor(shape: [1], values: [1])]).write(to: folder.appendingPathComponent("model.safetensors"))
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)),
+                       ["model.safetensors", live, otherFile, notOurs])
+    }
+}

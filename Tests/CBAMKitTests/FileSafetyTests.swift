@@ -66,3 +66,44 @@ extension FileSafetyTests {
                        ["model.safetensors", live, otherFile, notOurs])
     }
 }
+
+extension FileSafetyTests {
+    // MARK: Model files with weights that are not numbers
+
+    /// A small CBAM model file, with `poison` applied to its tensors before writing.
+    private func modelFile(named name: String, poison: (inout [String: Tensor]) -> Void) throws -> URL {
+        var configuration = ModelConfiguration(kind: .cbam, channels: 1, imageSize: 8, classes: 2)
+        configuration.width = 4
+        let network = configuration.makeModel(seed: 1)
+        let metadata = configuration.metadata(classNames: ["a", "b"], mean: [0.5], std: [0.25])
+        let url = try folder().appendingPathComponent(name)
+        try ModelFile.save(network, metadata: metadata, to: url)
+        var file = try SafeTensors(contentsOf: url)
+        poison(&file.tensors)
+        try file.write(to: url)
+        return url
+    }
+
+    func testModelsWithNonFiniteWeightsAreRefusedAtLoad() throws {
+        let good = try modelFile(named: "good.safetensors") { _ in }
+        XCTAssertNoThrow(try TrainedModel(contentsOf: good))
+
+        let nanBuffer = try modelFile(named: "nan.safetensors") { tensors in
+            let variance = tensors["layer2.0.bn1.running_var"]!.copy()
+            variance.data[1] = .nan
+            tensors["layer2.0.bn1.running_var"] = variance
+        }
+        FileTestSupport.assertFails("nan.safetensors: 'layer2.0.bn1.running_var' holds values that are not finite numbers (NaN or infinity); the model cannot be used") {
+            _ = try TrainedModel(contentsOf: nanBuffer)
+        }
+
+        let infiniteWeight = try modelFile(named: "inf.safetensors") { tensors in
+            let weight = tensors["fc.weight"]!.copy()
+            weight.data[0] = -.infinity
+            tensors["fc.weight"] = weight
+        }
+        FileTestSupport.assertFails("inf.safetensors: 'fc.weight' holds values that are not finite numbers (NaN or infinity); the model cannot be used") {
+            _ = try TrainedModel(contentsOf: infiniteWeight)
+        }
+    }
+}

@@ -107,3 +107,42 @@ extension FileSafetyTests {
         }
     }
 }
+
+extension FileSafetyTests {
+    // MARK: Image folders with links
+
+    func testLinkedFoldersAndFilesAreVisitedOnce() throws {
+        let data = try SyntheticImageFolder(perClass: 10)
+        defer { data.remove() }
+        let root = data.root
+        let fileManager = FileManager.default
+        // A loop inside a class, a link from a class back to the root, a second link to a file.
+        try fileManager.createSymbolicLink(atPath: root.appendingPathComponent("plain/self").path, withDestinationPath: ".")
+        try fileManager.createSymbolicLink(atPath: root.appendingPathComponent("vertical/up").path, withDestinationPath: "..")
+        try fileManager.linkItem(at: root.appendingPathComponent("plain/000.png"), to: root.appendingPathComponent("plain/zz-hard.png"))
+        try fileManager.createSymbolicLink(atPath: root.appendingPathComponent("vertical/zz-soft.png").path,
+                                           withDestinationPath: "../horizontal/001.png")
+
+        let folder = try ImageFolder(root: root.path)
+        XCTAssertEqual(folder.files.count, 30)
+        XCTAssertEqual(folder.filesByClass.map(\.count), [10, 10, 10])
+        XCTAssertEqual(Set(folder.files.compactMap { FileIdentity(path: $0.path) }).count, 30)
+        XCTAssertFalse(folder.files.contains { $0.path.contains("/self/") || $0.path.contains("/up/") || $0.path.hasSuffix("zz-hard.png") })
+
+        let split = try DataSplit(root: root.path, validationShare: 0.2, seed: 0)
+        XCTAssertEqual(split.training.count + split.validation.count, 30)
+        let trainingFiles = Set(split.training.compactMap { FileIdentity(path: $0.path) })
+        XCTAssertTrue(trainingFiles.isDisjoint(with: split.validation.compactMap { FileIdentity(path: $0.path) }),
+                      "no image both trains and validates")
+    }
+
+    func testTheSameFileByAnotherPathHasTheSameIdentity() throws {
+        let folder = try folder()
+        let file = folder.appendingPathComponent("a.jpg")
+        try Data([1]).write(to: file)
+        try FileManager.default.linkItem(at: file, to: folder.appendingPathComponent("hard.jpg"))
+        XCTAssertTrue(FileIdentity.same(file.path, folder.path + "/./a.jpg"))
+        XCTAssertTrue(FileIdentity.same(file.path, folder.appendingPathComponent("hard.jpg").path))
+        XCTAssertFalse(FileIdentity.same(file.path, folder.appendingPathComponent("other.jpg").path))
+    }
+}

@@ -146,3 +146,22 @@ extension FileSafetyTests {
         XCTAssertFalse(FileIdentity.same(file.path, folder.appendingPathComponent("other.jpg").path))
     }
 }
+
+extension FileSafetyTests {
+    // MARK: Output = input
+
+    func testAnOutputThatIsTheInputIsRefused() throws {
+        let folder = try folder()
+        let input = folder.appendingPathComponent("a.jpg")
+        try Data([0xFF, 0xD8]).write(to: input)
+        try FileManager.default.linkItem(at: input, to: folder.appendingPathComponent("hard.png"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("soft.png").path, withDestinationPath: "a.jpg")
+        for output in [input.path, folder.path + "/./a.jpg", folder.path + "/hard.png", folder.path + "/soft.png"] {
+            XCTAssertThrowsError(try OutputFiles.refuseOverwritingInput(output: output, input: input.path)) { error in
+                XCTAssertEqual("\(error)", "\(output): is the input file \(input.path); writing it would replace the input (choose another output file)")
+            }
+        }
+        XCTAssertNoThrow(try OutputFiles.refuseOverwritingInput(output: folder.path + "/b.png", input: input.path))
+        XCTAssertEqual(try Data(contentsOf: input), Data([0xFF, 0xD8]))
+    }
+}

@@ -1,21 +1,5 @@
 import Foundation
 
-/// A file a command was asked to write that it must not or cannot write, said in one
-/// line that starts with the file or option: `--out /proc/m.safetensors: cannot write in /proc: …`.
-public struct OutputFileError: Error, Equatable, CustomStringConvertible, LocalizedError {
-    /// The file, or the option and its value.
-    public let subject: String
-    public let reason: String
-
-    public init(subject: String, reason: String) {
-        self.subject = subject
-        self.reason = reason
-    }
-
-    public var description: String { "\(subject): \(reason)" }
-    public var errorDescription: String? { description }
-}
-
 /// Checks made on output files before any work, so that nothing is lost and no run
 /// fails at its end for a file it could have refused at its start.
 public enum OutputFiles {

@@ -19,19 +19,6 @@ public struct EpochRecord: Codable, Equatable, Sendable {
         case learningRate = "learning_rate", trainImagesPerSecond = "train_images_per_s"
     }
 
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?,
-                validationTopKAccuracy: Double?, learningRate: Double, trainImagesPerSecond: Double, seconds: Double) {
-        self.epoch = epoch
-        self.trainLoss = trainLoss
-        self.trainAccuracy = trainAccuracy
-        self.validationLoss = validationLoss
-        self.validationAccuracy = validationAccuracy
-        self.validationTopKAccuracy = validationTopKAccuracy
-        self.learningRate = learningRate
-        self.trainImagesPerSecond = trainImagesPerSecond
-        self.seconds = seconds
-    }
-
     /// Every key, validation figures as null when there are none (not left out).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

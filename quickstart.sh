@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 swift build -c release
 mkdir -p out
 .build/release/cbam train Datasets/sample/fashion-mnist --epochs 30 --batch-size 32 --image-size 28 \
-    --out out/sample-cbam.safetensors --log out/sample-cbam.jsonl
+    --out out/sample-cbam.safetensors --log out/sample-cbam.jsonl --force   # --force: a second run replaces the first
 .build/release/cbam classify Datasets/sample/sneaker.jpg --top-k 3
 .build/release/cbam evaluate Datasets/sample/fashion-mnist --confusion-png out/sample-confusion.png
 echo "wrote out/sample-cbam.safetensors (the sample model) and out/sample-confusion.png"

@@ -88,5 +88,26 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(again.runs, report.runs)
     }
 
+    /// A comparison ranks by validation accuracy: without validation images it is refused
+    /// before any run, instead of reporting 0 % for every model.
+    func testAComparisonWithoutValidationImagesIsRefused() throws {
+        let data = try SyntheticImageFolder(perClass: 4)
+        let out = try FileTestSupport.temporaryFolder(for: self)
+        defer { data.remove() }
+        let split = try DataSplit(root: data.root.path, validationShare: 0, seed: 0)
+        let training = ImageSet.load(split.training, imageSize: 12, channels: nil, cacheBytes: 1 << 20) { XCTFail("\($0)") }
+        let validation = ImageSet.load(split.validation, imageSize: 12, channels: 3, cacheBytes: 1 << 20) { XCTFail("\($0)") }
+        let comparison = Comparison(models: [.plain], seeds: [0], classNames: split.classNames, training: training,
+                                    validation: validation, directory: out) { kind, seed in
+            var options = TrainingOptions.defaults(for: ModelConfiguration(kind: kind, imageSize: 12, classes: 3), epochs: 1, seed: seed)
+            options.batchSize = 6
+            return options
+        }
+        XCTAssertThrowsError(try comparison.run(command: "cbam compare test", data: "synthetic")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("synthetic: has no validation images"), "\(error)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+    }
+
     static let models: [ModelConfiguration.Kind] = [.plain, .se, .cbam, .vit]
 }

@@ -51,6 +51,9 @@ public final class Comparison {
     /// Trains what is not finished yet, then benchmarks each model; nil when stopped.
     public func run(command: String, data: String, events: (ComparisonEvent) -> Void = { _ in },
                     shouldStop: () -> Bool = { false }) throws -> ComparisonReport? {
+        guard validation.count > 0 else {
+            throw DatasetError(path: data, reason: "has no validation images, and a comparison ranks models by validation accuracy (give --val-split above 0, or val/ or test/ beside train/)")
+        }
         try FileManager.default.createDirectory(at: runsDirectory, withIntermediateDirectories: true)
         let plan = models.flatMap { model in seeds.map { (model, $0) } }
         let plannedOptions = try plan.map { try options($0.0, $0.1) }

@@ -8,7 +8,8 @@ public struct ComparisonRun: Codable, Equatable, Sendable {
     public var history: [EpochRecord]
     public var wallSeconds: Double
 
-    public var bestValidationAccuracy: Double { history.map(\.validationAccuracy).max() ?? 0 }
+    /// (A comparison always has validation images: `Comparison.run` refuses a split without.)
+    public var bestValidationAccuracy: Double { history.compactMap(\.validationAccuracy).max() ?? 0 }
 
     enum CodingKeys: String, CodingKey {
         case model, seed, options, history, wallSeconds = "wall_seconds"
@@ -53,7 +54,7 @@ public struct ModelSummary: Codable, Equatable, Sendable {
         wallSeconds = runs.map(\.wallSeconds).reduce(0, +) / Double(runs.count)
         (bestAccuracyMean, bestAccuracyStd) = meanAndStd(runs.map(\.bestValidationAccuracy))
         let epochs = runs.map(\.history.count).min() ?? 0
-        let byEpoch = (0..<epochs).map { e in meanAndStd(runs.map { $0.history[e].validationAccuracy }) }
+        let byEpoch = (0..<epochs).map { e in meanAndStd(runs.map { $0.history[e].validationAccuracy ?? 0 }) }
         accuracyByEpochMean = byEpoch.map(\.mean)
         accuracyByEpochStd = byEpoch.map(\.std)
         seeds = runs.count

@@ -2,15 +2,13 @@ import Foundation
 
 /// A data folder that cannot be trained on or evaluated, said in one line that
 /// starts with the path: `images/: only one class folder ('cats'); ...`.
-public struct DatasetError: Error, Equatable, CustomStringConvertible, LocalizedError {
+public struct DatasetError: OneLineError, Equatable {
     public let path: String
     public let reason: String
+    public var subject: String { path }
 
     public init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
-
-    public var description: String { "\(path): \(reason)" }
-    public var errorDescription: String? { description }
 }

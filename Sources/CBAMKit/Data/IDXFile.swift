@@ -22,8 +22,9 @@ public enum IDXFile {
     }
 
     private static func read(_ path: String, expectedDimensions: Int) throws -> ([Int], [UInt8], Int) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DatasetError(path: path, reason: "cannot be read")
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw DatasetError(path: path, reason: "cannot be read: \(SystemErrorDescription.plainReason(error))")
         }
         let bytes = [UInt8](data)
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, bytes[2] == 0x08 else {

@@ -40,8 +40,9 @@ public struct ImageFolder: Sendable {
             throw DatasetError(path: root, reason: "only one class folder ('\(classNames[0])'); a classifier needs at least two")
         }
         var files: [LabeledFile] = []
+        var seen: Set<FileIdentity> = []   // one set for all classes: a file counts once, in the first class that has it
         for (label, name) in classNames.enumerated() {
-            let classFiles = try Self.filesBelow(Self.join(root, name)).sorted()
+            let classFiles = try Self.filesBelow(Self.join(root, name), seen: &seen).sorted()
             guard !classFiles.isEmpty else {
                 throw DatasetError(path: Self.join(root, name), reason: "class '\(name)' has no files")
             }
@@ -85,19 +86,30 @@ public struct ImageFolder: Sendable {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
         } catch {
-            throw DatasetError(path: directory, reason: "cannot be read (\((error as NSError).localizedDescription))")
+            throw DatasetError(path: directory, reason: "cannot be read: \(SystemErrorDescription.plainReason(error))")
         }
     }
 
     /// Every non-hidden regular file below `directory`, recursively (symbolic links followed).
     static func filesBelow(_ directory: String) throws -> [String] {
+        var seen: Set<FileIdentity> = []
+        return try filesBelow(directory, seen: &seen)
+    }
+
+    /// The same, visiting each folder and file once by its identity (device and inode):
+    /// a link back up the tree (`A/self -> .`) adds nothing, a file reached by two paths
+    /// counts once (the first in sorted order). `seen` holds what was visited already.
+    static func filesBelow(_ directory: String, seen: inout Set<FileIdentity>) throws -> [String] {
+        if let identity = FileIdentity(path: directory), !seen.insert(identity).inserted { return [] }
         var result: [String] = []
-        for name in try visibleEntries(of: directory) {
+        for name in try visibleEntries(of: directory).sorted() {
             let path = join(directory, name)
             if isDirectory(path) {
-                result += try filesBelow(path)
+                result += try filesBelow(path, seen: &seen)
+            } else if let identity = FileIdentity(path: path), !seen.insert(identity).inserted {
+                continue
             } else {
-                result.append(path)
+                result.append(path)   // a broken link stays, to be named when it does not decode
             }
         }
         return result

@@ -51,8 +51,9 @@ public enum ModelFile {
     }
 
     /// Copies `tensors` into `module`'s parameters and buffers. The keys must match the
-    /// module's exactly, and every shape too; otherwise nothing is copied and the error
-    /// names the first offending key. `fileName` names the file in errors.
+    /// module's exactly, every shape too, and every value must be finite (a NaN weight
+    /// only makes NaN probabilities); otherwise nothing is copied and the error names the
+    /// first offending key. `fileName` names the file in errors.
     public static func load(_ tensors: [String: Tensor], into module: Module, fileName: String) throws {
         func failure(_ reason: String) -> ModelFileError { ModelFileError(file: fileName, reason: reason) }
         let state = module.state
@@ -71,6 +72,9 @@ public enum ModelFile {
             guard shapesMatch(source.shape, destination.shape) else {
                 throw failure("'\(key)' has shape \(source.shape), the model expects \(destination.shape)")
             }
+        }
+        if let key = firstNonFiniteKey(state.map { ($0.key, tensors[$0.key]!) }) {
+            throw failure("'\(key)' holds values that are not finite numbers (NaN or infinity); the model cannot be used")
         }
 
         for (key, destination) in state {

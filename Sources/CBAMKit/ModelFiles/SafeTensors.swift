@@ -29,7 +29,7 @@ extension SafeTensors {
     public init(contentsOf url: URL) throws {
         let bytes: Data
         do { bytes = try Data(contentsOf: url) } catch {
-            throw ModelFileError(file: url.lastPathComponent, reason: "cannot be read (\(error.localizedDescription))")
+            throw ModelFileError(file: url.lastPathComponent, reason: "cannot be read: \(SystemErrorDescription.plainReason(error))")
         }
         try self.init(bytes: bytes, fileName: url.lastPathComponent)
     }

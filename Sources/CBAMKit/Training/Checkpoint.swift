@@ -13,6 +13,14 @@ public enum Checkpoint {
         return base.appendingPathExtension("checkpoint.safetensors")
     }
 
+    /// The model a checkpoint belongs to: `m.checkpoint.safetensors` → `m.safetensors`;
+    /// nil for a file not named that way.
+    public static func modelURL(forCheckpoint checkpoint: URL) -> URL? {
+        let suffix = ".checkpoint.safetensors", name = checkpoint.lastPathComponent
+        guard name.hasSuffix(suffix), name.count > suffix.count else { return nil }
+        return checkpoint.deletingLastPathComponent().appendingPathComponent(name.dropLast(suffix.count) + ".safetensors")
+    }
+
     public static func save(model: ImageClassifier, optimizer: Optimizer, state: TrainingState,
                             metadata: ModelMetadata, to url: URL) throws {
         var metadata = metadata

@@ -14,7 +14,8 @@ public enum TrainingOutcome: Equatable {
     case interrupted
 }
 
-/// A run that cannot go on (the loss became NaN), said so the user can act on it.
+/// A run that cannot go on (the loss or the weights stopped being finite numbers), said
+/// so the user can act on it, with the files the run kept.
 public struct TrainingError: Error, CustomStringConvertible, LocalizedError {
     public let reason: String
     public var description: String { reason }
@@ -49,11 +50,15 @@ public final class Trainer {
                   modelURL: modelURL, logURL: logURL)
     }
 
-    /// A run continued from its checkpoint, with the options it started with.
+    /// A run continued from its checkpoint, with the options it started with. It writes
+    /// where it started: `modelURL` must be the model the checkpoint is beside.
     public convenience init(resuming checkpoint: URL, classNames: [String], training: ImageSet, validation: ImageSet,
                             modelURL: URL, logURL: URL? = nil) throws {
-        let loaded = try Checkpoint.load(checkpoint)
         let name = checkpoint.lastPathComponent
+        guard OutputFiles.samePath(Checkpoint.url(forModel: modelURL), checkpoint) else {
+            throw ModelFileError(file: name, reason: "is not the checkpoint of \(modelURL.path); a resumed run writes where it started")
+        }
+        let loaded = try Checkpoint.load(checkpoint)
         guard loaded.metadata.classNames == classNames else {
             throw ModelFileError(file: name, reason: "was trained on the classes \(loaded.metadata.classNames), the folder has \(classNames)")
         }
@@ -64,6 +69,7 @@ public final class Trainer {
         }
         self.init(state: loaded.state, metadata: loaded.metadata, network: network, optimizer: optimizer,
                   training: training, validation: validation, modelURL: modelURL, logURL: logURL)
+        checkpointWritten = true
     }
 
     private init(state: TrainingState, metadata: ModelMetadata, network: ImageClassifier, optimizer: Optimizer,
@@ -77,6 +83,19 @@ public final class Trainer {
         self.modelURL = modelURL
         checkpointURL = Checkpoint.url(forModel: modelURL)
         self.logURL = logURL
+    }
+
+    /// Whether this run (in this process or before it was resumed) wrote the checkpoint, and the log.
+    private var checkpointWritten = false
+    private var logWritten = false
+
+    /// The files of this run that are on disk now: the best model once an epoch saved it,
+    /// the last checkpoint and the log. A message names only these.
+    public var filesOnDisk: (model: URL?, checkpoint: URL?, log: URL?) {
+        func onDisk(_ url: URL?, _ written: Bool) -> URL? {
+            url.flatMap { written && FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        }
+        return (onDisk(modelURL, state.bestEpoch >= 0), onDisk(checkpointURL, checkpointWritten), onDisk(logURL, logWritten))
     }
 
     public var batchesPerEpoch: Int { Self.batchesPerEpoch(images: training.count, batchSize: options.batchSize) }
@@ -100,13 +119,7 @@ public final class Trainer {
                 optimizer.learningRate = schedule.learningRate(atStep: state.step)
                 let logits = network.forward(batch.images, .training)
                 let (loss, gradient) = lossFunction(logits, labels: batch.labels)
-                guard loss.isFinite else {
-                    throw TrainingError(reason: """
-                        the loss became \(loss) at epoch \(state.epoch + 1), batch \(state.batch + 1) \
-                        (learning rate \(optimizer.learningRate)); try a lower --lr. \
-                        The best model so far is in \(modelURL.path), the last checkpoint in \(checkpointURL.path)
-                        """)
-                }
+                guard loss.isFinite else { throw diverged("the loss became \(Self.name(of: Double(loss)))", batch: state.batch + 1) }
                 network.backward(gradient, inputGradient: false)
                 optimizer.step(parameters)
 
@@ -131,7 +144,9 @@ public final class Trainer {
         return .finished
     }
 
-    /// Validates, records the epoch, saves the best model, the checkpoint and the log.
+    /// Validates, records the epoch, saves the best model, the checkpoint and the log
+    /// (nothing when the weights or the figures are no longer finite numbers). Without
+    /// a validation set, every epoch's model is the best so far: the last one is kept.
     private func finishEpoch(events: (TrainingEvent) -> Void, clock: inout Clock) throws {
         let report = validation.count == 0 ? nil : try ClassificationReport.evaluate(
             network, on: Batches.evaluation(validation, preprocessing: preprocessing, batchSize: 256),
@@ -139,17 +154,16 @@ public final class Trainer {
         let trainAccuracy = Double(state.epochCorrect) / Double(max(state.epochSeen, 1))
         let record = EpochRecord(
             epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
-            trainAccuracy: trainAccuracy, validationLoss: report?.loss ?? 0,
-            validationAccuracy: report?.accuracy ?? 0, validationTopKAccuracy: report?.topKAccuracy ?? 0,
+            trainAccuracy: trainAccuracy, validationLoss: report?.loss,
+            validationAccuracy: report?.accuracy, validationTopKAccuracy: report?.topKAccuracy,
             learningRate: Double(optimizer.learningRate),
             trainImagesPerSecond: Double(state.epochSeen) / max(state.epochSeconds, 1e-9),
             seconds: state.epochSeconds + clock.lap())
-        // Without a validation set the latest model is the one kept.
-        let score = report?.accuracy ?? Double(state.epoch)
-        let isBest = score > state.bestValidationAccuracy
+        try checkFinite(record)
+        let isBest = report.map { $0.accuracy > state.bestValidationAccuracy } ?? true
         state.history.append(record)
         if isBest {
-            state.bestValidationAccuracy = score
+            if let report { state.bestValidationAccuracy = report.accuracy }
             state.bestEpoch = state.epoch
         }
         state.epoch += 1
@@ -170,7 +184,37 @@ public final class Trainer {
     }
 
     private func saveCheckpoint() throws {
+        try checkFinite(nil)
         try Checkpoint.save(model: network, optimizer: optimizer, state: state, metadata: metadata, to: checkpointURL)
+        checkpointWritten = true
+    }
+
+    /// Throws before anything is written when the weights (or `record`'s figures) are not
+    /// all finite: such a model classifies nothing, and JSON cannot hold NaN.
+    private func checkFinite(_ record: EpochRecord?) throws {
+        if let key = firstNonFiniteKey(network.state) {
+            throw diverged("the weights stopped being finite numbers ('\(key)')", batch: nil)
+        }
+        if let figure = record?.firstNonFiniteFigure {
+            throw diverged("the \(figure.name) became \(Self.name(of: figure.value))", batch: nil)
+        }
+    }
+
+    /// "NaN", "infinite" or "-infinite".
+    private static func name(of value: Double) -> String {
+        value.isNaN ? "NaN" : value > 0 ? "infinite" : "-infinite"
+    }
+
+    /// The error for a run that diverged, naming only the files it kept.
+    private func diverged(_ what: String, batch: Int?) -> TrainingError {
+        let position = batch.map { "epoch \(state.epoch + 1), batch \($0)" } ?? "the end of epoch \(state.epoch + 1)"
+        let files = filesOnDisk
+        var kept: [String] = []
+        if let model = files.model { kept.append("the best model (epoch \(state.bestEpoch + 1)) in \(model.path)") }
+        if let checkpoint = files.checkpoint { kept.append("the checkpoint in \(checkpoint.path)") }
+        if let log = files.log { kept.append("the log in \(log.path)") }
+        let keptText = kept.isEmpty ? "No file was written." : "The files written before it are kept: " + kept.joined(separator: "; ") + "."
+        return TrainingError(reason: "\(what) at \(position) (learning rate \(optimizer.learningRate)); try a lower --lr. \(keptText)")
     }
 
     /// The whole log, one JSON object per finished epoch, rewritten atomically.
@@ -181,6 +225,7 @@ public final class Trainer {
         var text = ""
         for record in state.history { text += String(decoding: try encoder.encode(record), as: UTF8.self) + "\n" }
         try Data(text.utf8).writeAtomically(to: logURL)
+        logWritten = true
     }
 
     /// Rows whose largest logit is the label's.

@@ -1,11 +1,12 @@
-/// One finished epoch: what the log and the progress line report.
+/// One finished epoch: what the log and the progress line report. The validation
+/// figures are nil when the run has no validation images (null in the log).
 public struct EpochRecord: Codable, Equatable, Sendable {
     public var epoch: Int
     public var trainLoss: Double
     public var trainAccuracy: Double
-    public var validationLoss: Double
-    public var validationAccuracy: Double
-    public var validationTopKAccuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var validationTopKAccuracy: Double?
     public var learningRate: Double
     public var trainImagesPerSecond: Double
     /// Wall time of the epoch, training and validation.
@@ -16,6 +17,28 @@ public struct EpochRecord: Codable, Equatable, Sendable {
         case trainLoss = "train_loss", trainAccuracy = "train_accuracy", validationLoss = "val_loss"
         case validationAccuracy = "val_accuracy", validationTopKAccuracy = "val_top5_accuracy"
         case learningRate = "learning_rate", trainImagesPerSecond = "train_images_per_s"
+    }
+
+    /// Every key, validation figures as null when there are none (not left out).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(epoch, forKey: .epoch)
+        for (key, value) in figures { try container.encode(value, forKey: key) }
+    }
+
+    /// The figures in a fixed order, nil where there is none.
+    private var figures: [(key: CodingKeys, value: Double?)] {
+        [(.trainLoss, trainLoss), (.trainAccuracy, trainAccuracy), (.validationLoss, validationLoss),
+         (.validationAccuracy, validationAccuracy), (.validationTopKAccuracy, validationTopKAccuracy),
+         (.learningRate, learningRate), (.trainImagesPerSecond, trainImagesPerSecond), (.seconds, seconds)]
+    }
+
+    /// The first figure that is NaN or infinite (JSON cannot hold it), by its log name.
+    var firstNonFiniteFigure: (name: String, value: Double)? {
+        for (key, value) in figures {
+            if let value, !value.isFinite { return (key.stringValue, value) }
+        }
+        return nil
     }
 }
 

@@ -70,7 +70,7 @@ struct BenchAttention: ParsableCommand {
         StandardError.line("Training \(model.rawValue) (w = \(width)) for \(epochs) epochs on \(trainingImages) generated \(imageSize)×\(imageSize) images…")
         let patterns = try experiment.run(in: folder) { event in
             if case let .epoch(record, _) = event {
-                StandardError.line("  epoch \(record.epoch): validation accuracy \(percent(record.validationAccuracy, digits: 1))")
+                StandardError.line("  epoch \(record.epoch): validation accuracy \(percent(record.validationAccuracy ?? 0, digits: 1))")
             }
         }
         let report = Report(patterns: patterns, patternModel: "\(model.rawValue), w = \(width), \(epochs) epochs",

@@ -71,7 +71,7 @@ struct Compare: ParsableCommand {
                            detail: "loss \(fixed(loss, 4)) acc \(percent(accuracy)) \(fixed(imagesPerSecond, 0)) img/s  all runs \(done)/\(total) batches, ETA \(formatDuration(eta))")
             case let .training(.epoch(record, _), _, _, eta):
                 bar.clear()
-                StandardError.line("   epoch \(record.epoch)/\(epochs)  val acc \(percent(record.validationAccuracy))  \(fixed(record.trainImagesPerSecond, 0)) img/s  comparison ETA \(formatDuration(eta))")
+                StandardError.line("   epoch \(record.epoch)/\(epochs)  val acc \(percent(record.validationAccuracy ?? 0))  \(fixed(record.trainImagesPerSecond, 0)) img/s  comparison ETA \(formatDuration(eta))")
             case let .benchmarking(model):
                 bar.clear()
                 StandardError.line("== measuring \(model.rawValue) inference speed")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBAMKit
 import ImageCodecs
 
 /// `cbam convert`: the user's way to see what the model will see.
@@ -39,6 +40,7 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFiles.refuseOverwritingInput(output: output, input: input)
         var image = try Image(contentsOf: input, options: DecodeOptions(maxPixels: maxPixels))
         if let channels { image = image.converted(toChannels: channels) }
         if let size { image = image.resized(width: size, height: size) }

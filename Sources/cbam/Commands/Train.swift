@@ -11,10 +11,13 @@ struct Train: ParsableCommand {
             Classes are the sorted sub-folder names; images (PNG or JPEG, recognised by their \
             bytes) may sit anywhere below their class folder. When DIR has train/ and val/ (or \
             test/) sub-folders they are the split; otherwise --val-split of each class is held \
-            out (seeded). The best model by validation accuracy is written to --out, and after \
-            every epoch a checkpoint beside it (NAME.checkpoint.safetensors). Ctrl-C finishes the \
-            current batch, writes the checkpoint and exits; --resume CHECKPOINT continues the \
-            run and ends where an uninterrupted run would have.
+            out (seeded). The best model by validation accuracy (without validation images, the \
+            last epoch's) is written to --out, and after every epoch a checkpoint beside it \
+            (NAME.checkpoint.safetensors); an existing model file or checkpoint there is not \
+            replaced without --force. Ctrl-C finishes the current batch, writes the checkpoint and \
+            exits; --resume CHECKPOINT continues the run and ends where an uninterrupted run \
+            would have. A resumed run writes where it started (NAME.safetensors beside \
+            NAME.checkpoint.safetensors): another --out is refused.
             Defaults: CNNs train with SGD (Nesterov momentum 0.9, lr 0.1, weight decay 5e-4), the \
             ViT with AdamW (lr 1e-3, weight decay 0.05); both warm up, then follow a half cosine; \
             label smoothing 0.1; random crop with padding and horizontal flip.
@@ -28,7 +31,8 @@ struct Train: ParsableCommand {
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model size") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser") var optimizer: OptimizerOptions
-    @Option(help: "Where to write the best model (default: Models/<folder>-<model>.safetensors).") var out: String?
+    @Option(help: "Where to write the best model (default: <folder>-<model>.safetensors in the working directory).") var out: String?
+    @Flag(help: "Replace an existing model file and checkpoint at --out.") var force = false
     @Option(help: "Continue from a checkpoint (.checkpoint.safetensors), with the options it started with.") var resume: String?
     @Option(help: "Write one JSON object per epoch to this file.") var log: String?
 
@@ -40,6 +44,9 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let resumed = try resume.map { try Checkpoint.load(URL(fileURLWithPath: $0)) }
+        // Where the run writes, checked before any work.
+        let outputs = try resume.map { try TrainingOutputs(resuming: URL(fileURLWithPath: $0), out: out, log: log) }
+            ?? TrainingOutputs(newRunOn: directory, kind: model, out: out, log: log, force: force)
         // A resumed run keeps its own options: the data split and sizes come from the checkpoint.
         let seed = resumed?.state.options.seed ?? seed
         let data = try TrainingData(directory: directory, options: self.data, seed: seed,
@@ -47,8 +54,7 @@ struct Train: ParsableCommand {
                                     channels: resumed?.metadata.configuration.channels ?? input.channels)
         let (split, training, validation) = (data.split, data.training, data.validation)
 
-        let modelURL = URL(fileURLWithPath: out ?? defaultOutput())
-        try FileManager.default.createDirectory(at: modelURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let modelURL = outputs.model
         let trainer: Trainer
         if let resume {
             trainer = try Trainer(resuming: URL(fileURLWithPath: resume), classNames: split.classNames, training: training,
@@ -76,14 +82,8 @@ struct Train: ParsableCommand {
             print("  cbam train \(directory) --resume \(trainer.checkpointURL.path)\(out == nil ? "" : " --out \(modelURL.path)")\(log.map { " --log \($0)" } ?? "")")
             throw ExitCode(130)
         case .finished:
-            let best = trainer.state.history[trainer.state.bestEpoch]
-            print("Best validation accuracy \(percent(best.validationAccuracy)) at epoch \(best.epoch) of \(o.epochs); model written to \(modelURL.path)")
+            print(TrainingMessages.finished(trainer))
         }
-    }
-
-    private func defaultOutput() -> String {
-        let folder = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
-        return "Models/\(folder)-\(model.rawValue).safetensors"
     }
 }
 
@@ -116,8 +116,7 @@ struct TrainingProgress {
         case let .epoch(record, isBest):
             bar.clear()
             StandardError.line("epoch \(record.epoch)/\(epochs)  train loss \(fixed(record.trainLoss, 4)) acc \(percent(record.trainAccuracy))"
-                               + "  val loss \(fixed(record.validationLoss, 4)) acc \(percent(record.validationAccuracy))"
-                               + " top-5 \(percent(record.validationTopKAccuracy))  \(fixed(record.trainImagesPerSecond, 0)) img/s"
+                               + TrainingMessages.validation(record) + "  \(fixed(record.trainImagesPerSecond, 0)) img/s"
                                + "  \(formatDuration(record.seconds))\(isBest ? "  (best, saved)" : "")")
         }
     }

@@ -1,0 +1,23 @@
+import CBAMKit
+
+/// What `cbam train` says of validation and of the files a run wrote.
+enum TrainingMessages {
+    /// The epoch line's validation part: "  val loss 0.3120 acc 89.50% top-5 99.80%", or
+    /// "  no validation set" (never a 0 % that was not measured).
+    static func validation(_ record: EpochRecord) -> String {
+        guard let loss = record.validationLoss, let accuracy = record.validationAccuracy,
+              let top5 = record.validationTopKAccuracy else { return "  no validation set" }
+        return "  val loss \(fixed(loss, 4)) acc \(percent(accuracy)) top-5 \(percent(top5))"
+    }
+
+    /// The last line of a finished run; it names only files that are on disk.
+    static func finished(_ trainer: Trainer) -> String {
+        let state = trainer.state
+        let best = state.history[state.bestEpoch]
+        let written = trainer.filesOnDisk.model.map { "model written to \($0.path)" } ?? "no model file was written"
+        guard let accuracy = best.validationAccuracy else {
+            return "No validation set: the model kept is the last epoch's (epoch \(best.epoch) of \(state.options.epochs)); \(written)"
+        }
+        return "Best validation accuracy \(percent(accuracy)) at epoch \(best.epoch) of \(state.options.epochs); \(written)"
+    }
+}

@@ -97,7 +97,7 @@ public enum ExplanationError: Error, CustomStringConvertible, Equatable {
         case let .methodUnavailable(method, reason, available):
             let others = available.isEmpty ? "no method applies to it"
                 : "methods that apply: \(available.map(\.rawValue).joined(separator: ", "))"
-            return "--method \(method.rawValue) does not apply: \(reason); \(others)"
+            return "the \(method.rawValue) method does not apply: \(reason); \(others)"
         }
     }
 }

@@ -19,7 +19,7 @@ final class LayerGradientTests: XCTestCase {
             if let b = conv.bias { tensors.append(("bias", b.value)) }
             check.check("conv\(kernel)x\(kernel)/\(stride) \(inputLayout) →\(channels)", tensors: tensors,
                         forward: { conv.forward(x.reordered(to: inputLayout), .training) },
-                        backward: { dy in [conv.backward(dy)!.reordered(to: .plain), conv.weight.gradient] + (conv.bias.map { [$0.gradient] } ?? []) })
+                        backward: { dy in [conv.backward(dy).reordered(to: .plain), conv.weight.gradient] + (conv.bias.map { [$0.gradient] } ?? []) })
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// BatchNorm over the channels of a 4-D activation, with PyTorch's conventions:
 /// eps 1e-5, momentum 0.1, biased variance to normalise, unbiased variance in the
 /// running estimate. Optionally fused with the ReLU that follows it.
-public final class BatchNorm2d: Module {
+public final class BatchNorm2d: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let runningMean: Tensor

@@ -2,7 +2,7 @@ import OneDNN
 
 /// 2-D convolution (square kernel) on oneDNN. Weights are OIHW as in PyTorch;
 /// the output is blocked unless asked otherwise.
-public final class Conv2d: Module {
+public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputChannels, outputChannels, kernel, stride, padding: Int
@@ -92,10 +92,12 @@ public final class Conv2d: Module {
         return y
     }
 
-    /// Fills the parameter gradients and returns ∂L/∂input (nil when not asked for:
-    /// the network's first layer has no use for it).
+    public func backward(_ dy: Tensor) -> Tensor { backward(dy, inputGradient: true)! }
+
+    /// Fills the parameter gradients and returns ∂L/∂input, or nil when not asked for
+    /// it: the network's first layer has no use for it.
     @discardableResult
-    public func backward(_ dy: Tensor, inputGradient: Bool = true) -> Tensor? {
+    public func backward(_ dy: Tensor, inputGradient: Bool) -> Tensor? {
         Profiler.measure("convolution") {
             guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
             if let direct, lastPrimitive == nil {

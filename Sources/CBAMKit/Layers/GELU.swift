@@ -2,7 +2,7 @@ import OneDNN
 
 /// GELU, exact form (PyTorch's default): y = x·Φ(x) = ½x·(1 + erf(x/√2)), elementwise
 /// on a plain tensor. Backward: ∂x = dy·(Φ(x) + x·φ(x)), φ the standard normal density.
-public final class GELU {
+public final class GELU: Layer {
     private var input: Tensor?
     public init() {}
 

@@ -5,7 +5,7 @@ import OneDNN
 ///
 /// Forward keeps the normalised rows x̂ and 1/σ, which is all backward needs, so
 /// the caller may overwrite x afterwards (a transformer's residual stream does).
-public final class LayerNorm: Module {
+public final class LayerNorm: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let features: Int
@@ -67,11 +67,16 @@ public final class LayerNorm: Module {
         }
     }
 
-    /// ∂L/∂x (plus `residualGradient`, when given: the gradient the residual path
-    /// brings to the same x, added in the same pass); fills ∂γ and ∂β.
+    /// ∂L/∂x; fills ∂γ and ∂β.
     ///
     ///     ∂x̂ = dy·γ,  ∂x = (∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)) / σ
-    public func backward(_ dy: Tensor, adding residualGradient: Tensor? = nil) -> Tensor {
+    public func backward(_ dy: Tensor) -> Tensor { backward(dy, residualGradient: nil) }
+
+    /// ∂L/∂x plus `residualGradient`, the gradient the residual path brings to the
+    /// same x, added in the same pass; fills ∂γ and ∂β.
+    public func backward(_ dy: Tensor, adding residualGradient: Tensor) -> Tensor { backward(dy, residualGradient: residualGradient) }
+
+    private func backward(_ dy: Tensor, residualGradient: Tensor?) -> Tensor {
         Profiler.measure("layernorm") {
             guard let xhat = normalized, let rstd = inverseStd else {
                 preconditionFailure("LayerNorm.backward without a forward that keeps activations")

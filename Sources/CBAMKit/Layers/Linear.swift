@@ -1,7 +1,7 @@
 import OneDNN
 
 /// y = x·Wᵀ + b on rows of a plain [N, in] tensor, with W as PyTorch's [out, in].
-public final class Linear: Module {
+public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputFeatures, outputFeatures: Int

@@ -3,7 +3,7 @@ import OneDNN
 /// softmax(scale·x) along the last dimension of a plain tensor: attention's
 /// probabilities from its scores, with the 1/√dₕ scaling folded into the same pass.
 /// Backward: ∂x = scale · p ⊙ (∂p − Σⱼ ∂pⱼ·pⱼ), per row.
-public final class RowSoftmax {
+public final class RowSoftmax: Layer {
     public let scale: Float
     private(set) var output: Tensor?
 

@@ -9,7 +9,7 @@ import OneDNN
 /// Patches arrive blocked (nChw16c: each pixel's 16 channels of a block are one
 /// vector), which is the token layout already, 16 features at a time.
 /// Keys as timm's VisionTransformer: `cls_token` [1, 1, d], `pos_embed` [1, T, d].
-public final class TokenEmbedding: Module {
+public final class TokenEmbedding: Layer {
     public let classToken: Parameter
     public let positions: Parameter
     public let dimension, tokens: Int

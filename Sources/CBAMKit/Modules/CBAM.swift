@@ -17,18 +17,17 @@ public final class CBAM: ResidualAttention {
         spatialGate = SpatialGate(kernel: spatialKernel, generator: &generator)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("ChannelGate", channelGate.parameters) + scoped("SpatialGate", spatialGate.parameters)
-    }
-    public var buffers: [(key: String, tensor: Tensor)] { scoped("SpatialGate", spatialGate.buffers) }
+    public var children: [(key: String, module: Module)] { [("ChannelGate", channelGate), ("SpatialGate", spatialGate)] }
+    public var kind: AttentionKind { .cbam }
 
     /// The last forward's channel attention Mc, [N, C].
     public var channelAttention: Tensor? { channelGate.gate }
     /// The last forward's spatial attention Ms, [N, 1, H, W], values in (0, 1).
     public var spatialAttention: Tensor? { spatialGate.gate }
 
-    public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
+    public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor {
         Profiler.measure("cbam gates") {
+            let (features, shortcut) = input
             let mc = channelGate.forward(features, mode)
             let (pooled, argmax) = Pooling.overChannels(features, scale: mc)
             let ms = spatialGate.forward(pooled, mode)
@@ -38,7 +37,7 @@ public final class CBAM: ResidualAttention {
         }
     }
 
-    public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
+    public func backward(_ dy: Tensor) -> ResidualBranches {
         Profiler.measure("cbam gates") {
             let (f, out, mc, ms) = (features!, output!, channelGate.gate!, spatialGate.gate!)
             let g = GatedResidual.maskedGradient(dy, output: out)

@@ -1,7 +1,7 @@
 /// CBAM's channel gate: Mc = sigmoid(MLP(avgpool F) + MLP(maxpool F)), one shared
 /// MLP (Linear C→C/r, ReLU, Linear C/r→C). Keys as the official code: `mlp.1`, `mlp.3`.
 /// The two pooled vectors go through the MLP together, as one [2N, C] batch.
-public final class ChannelGate: Module {
+public final class ChannelGate: Layer {
     public let first: Linear    // mlp.1
     public let second: Linear   // mlp.3
 
@@ -15,9 +15,7 @@ public final class ChannelGate: Module {
         second = Linear(h, channels, generator: &generator)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("mlp.1", first.parameters) + scoped("mlp.3", second.parameters)
-    }
+    public var children: [(key: String, module: Module)] { [("mlp.1", first), ("mlp.3", second)] }
 
     /// Mc as [N, C].
     public func forward(_ features: Tensor, _ mode: Mode) -> Tensor {

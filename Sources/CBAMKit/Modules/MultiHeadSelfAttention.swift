@@ -9,7 +9,7 @@
 /// When only the class token's output is wanted (the last block: the head reads
 /// nothing else), only it queries: keys and values still come from every token,
 /// but the scores, the softmax, P·V and the projection shrink by a factor T.
-public final class MultiHeadSelfAttention: Module {
+public final class MultiHeadSelfAttention: Layer {
     public let qkv: Linear
     public let proj: Linear
     public let heads: Int
@@ -27,11 +27,18 @@ public final class MultiHeadSelfAttention: Module {
         softmax = RowSoftmax(scale: 1 / Float(dimension / heads).squareRoot())
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] { scoped("qkv", qkv.parameters) + scoped("proj", proj.parameters) }
+    public var children: [(key: String, module: Module)] { [("qkv", qkv), ("proj", proj)] }
 
     /// The last forward's attention probabilities [N, H, queries, T] (kept when the mode
     /// keeps activations); queries = T, or 1 for the class token alone.
     public var probabilities: Tensor? { softmax.probabilities }
+
+    /// proj(attention(x)), [N, T, d] → [N, T, d].
+    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
+        let out = Tensor.zeros(x.shape)
+        forward(x, mode, addingTo: out)
+        return out
+    }
 
     /// stream += proj(attention(x)), in place; x is [N, T, d] (the normalised stream),
     /// stream [N, T, d], or [N, 1, d] with `classTokenOnly` (the first token's output).

@@ -12,15 +12,15 @@ public final class SqueezeExcitation: ResidualAttention {
         excite = Linear(h, channels, generator: &generator)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("fc.0", squeeze.parameters) + scoped("fc.2", excite.parameters)
-    }
+    public var children: [(key: String, module: Module)] { [("fc.0", squeeze), ("fc.2", excite)] }
+    public var kind: AttentionKind { .se }
 
     /// The last forward's per-channel scale s, [N, C].
-    public var channelScale: Tensor? { scale }
+    public var channelAttention: Tensor? { scale }
 
-    public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
+    public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor {
         Profiler.measure("se gate") {
+            let (features, shortcut) = input
             let pooled = Pooling.overSpace(features).average
             let h = Elementwise.relu(squeeze.forward(pooled, mode))
             let s = Elementwise.sigmoid(excite.forward(h, mode))
@@ -31,7 +31,7 @@ public final class SqueezeExcitation: ResidualAttention {
         }
     }
 
-    public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
+    public func backward(_ dy: Tensor) -> ResidualBranches {
         Profiler.measure("se gate") {
             let (f, h, s, out) = (features!, hidden!, scale!, output!)
             let g = GatedResidual.maskedGradient(dy, output: out)

@@ -73,14 +73,14 @@ final class LayerGradientTests: XCTestCase {
         for (axis, scale) in [(BroadcastMultiply.Axis.channels, channelScale), (.pixels, pixelScale)] {
             let multiply = BroadcastMultiply(over: axis)
             check.check("broadcast multiply over \(axis)", tensors: [("x", x), ("scale", scale)],
-                        forward: { multiply.forward(x.reordered(to: .blocked), scale: scale, .training) },
+                        forward: { multiply.forward((x.reordered(to: .blocked), scale), .training) },
                         backward: { dy in let (dx, ds) = multiply.backward(dy); return [dx.reordered(to: .plain), ds] })
         }
         let other = check.random([2, 20, 4, 3])
         for relu in [false, true] {
             let add = ResidualAdd(relu: relu)
             check.check("residual add relu:\(relu)", tensors: [("a", x), ("b", other)],
-                        forward: { add.forward(x.reordered(to: .blocked), other.reordered(to: .blocked), .training) },
+                        forward: { add.forward((x.reordered(to: .blocked), other.reordered(to: .blocked)), .training) },
                         backward: { dy in let g = add.backward(dy).reordered(to: .plain); return [g, g] })
         }
     }

@@ -11,6 +11,3 @@ public enum AttentionKind: String, CaseIterable, Sendable, Codable {
         }
     }
 }
-
-/// The hidden width of the SE and CBAM MLPs: max(C / r, 1).
-func hiddenWidth(channels: Int, reduction: Int) -> Int { max(channels / reduction, 1) }

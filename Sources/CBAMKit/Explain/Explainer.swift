@@ -68,13 +68,14 @@ public struct Explainer {
                     }
                 }
             case .gradcam:
-                let cams = GradCAM.maps(of: network as! ResNetSmall, classes: explained)
+                let cams = GradCAM.maps(of: network, classes: explained)
+                let layer = network.gradCAMHook!.gradCAMLayer  // present: `init` checked every method applies
                 for i in images.indices {
-                    maps[i].append(LayerMap(method: method, layer: GradCAM.layer, map: cams[i], explainedClass: explained[i]))
+                    maps[i].append(LayerMap(method: method, layer: layer, map: cams[i], explainedClass: explained[i]))
                 }
             case .rollout:
                 // Scaled so each image's largest patch weight is 1, as Grad-CAM's.
-                let rollout = (network as! VisionTransformer).attentionRollout()
+                let rollout = network.rolloutHook!.attentionRollout()
                 for i in images.indices {
                     maps[i].append(LayerMap(method: method, layer: "blocks", map: ScalarMap(rollout, image: i).scaledToMaximum(),
                                             explainedClass: nil))

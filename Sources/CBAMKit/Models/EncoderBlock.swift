@@ -34,7 +34,7 @@ public final class EncoderBlock: Layer {
     /// [N, T, d] → [N, T, d], or [N, 1, d] with `classTokenOnly`; x itself is left as it was.
     public func forward(_ x: Tensor, _ mode: Mode, classTokenOnly: Bool) -> Tensor {
         let (normalized, copy) = norm1.forward(x, mode, copyingInput: !classTokenOnly)
-        let stream = copy ?? ClassTokenRows.gather(x)
+        let stream = copy ?? x.slice(0..<1, axis: 1)  // the class token's row of every image
         attn.forward(normalized, mode, addingTo: stream, classTokenOnly: classTokenOnly)
         mlp.forward(norm2.forward(stream, mode), mode, addingTo: stream)
         streamShape = x.shape
@@ -45,7 +45,13 @@ public final class EncoderBlock: Layer {
     /// ∂x [N, T, d] from ∂output (shaped as the output).
     public func backward(_ dy: Tensor) -> Tensor {
         let dMiddle = norm2.backward(mlp.backward(dy), adding: dy)
-        let dResidual = classTokenOnly ? ClassTokenRows.scatter(dMiddle, into: streamShape) : dMiddle
-        return norm1.backward(attn.backward(dMiddle), adding: dResidual)
+        return norm1.backward(attn.backward(dMiddle), adding: classTokenOnly ? classTokenRowsGradient(dMiddle) : dMiddle)
+    }
+
+    /// The gradient of `x.slice(0..<1, axis: 1)`: [N, 1, d] → [N, T, d], zeros in the other rows.
+    private func classTokenRowsGradient(_ dRows: Tensor) -> Tensor {
+        let dx = Tensor.zeros(streamShape)
+        dx.setSlice(0..<1, axis: 1, to: dRows)
+        return dx
     }
 }

@@ -1,4 +1,8 @@
-/// A network from images [N, C, S, S] (plain) to logits [N, classes].
+/// A network from images [N, C, S, S] (plain) to logits [N, classes]. Each concrete
+/// network is also a `Layer`, whose `backward(_:)` returns ∂L/∂images.
+///
+/// Explanations read a network only through the last three requirements, each an
+/// optional capability: empty or nil for a network that lacks it.
 public protocol ImageClassifier: Module {
     var configuration: ModelConfiguration { get }
     func forward(_ images: Tensor, _ mode: Mode) -> Tensor
@@ -7,8 +11,20 @@ public protocol ImageClassifier: Module {
     func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor?
     /// Multiply-adds × 2 of the convolutions and matrix products for one image.
     var forwardFLOPsPerImage: Int { get }
+
+    /// Every block that ends in attention, in order, under the block's `state_dict`
+    /// name ("layer1.0", …); empty for a network without (plain, ViT).
+    var attentionBlocks: [(key: String, attention: any ResidualAttention)] { get }
+    /// The convolutional layer Grad-CAM explains; nil for a network without one (ViT).
+    var gradCAMHook: GradCAMHook? { get }
+    /// The self-attention attention rollout reads; nil for a network without (the CNNs).
+    var rolloutHook: AttentionRolloutHook? { get }
 }
 
 public extension ImageClassifier {
     var parameterCount: Int { parameters.reduce(0) { $0 + $1.parameter.value.count } }
+
+    var attentionBlocks: [(key: String, attention: any ResidualAttention)] { [] }
+    var gradCAMHook: GradCAMHook? { nil }
+    var rolloutHook: AttentionRolloutHook? { nil }
 }

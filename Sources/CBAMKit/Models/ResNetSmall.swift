@@ -1,7 +1,8 @@
 /// DESIGN.md's "resnet-small": a 3×3 stem, three stages of BasicBlocks of width
 /// w, 2w, 4w (stages 2 and 3 start with stride 2), global average pooling and a
 /// linear head. Keys follow the official CBAM ResNet (`conv1`, `layer1.0.conv1`, `fc`).
-public final class ResNetSmall: ImageClassifier, Layer {
+/// Grad-CAM explains its last stage.
+public final class ResNetSmall: ImageClassifier, Layer, GradCAMHook {
     public let configuration: ModelConfiguration
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
@@ -63,6 +64,14 @@ public final class ResNetSmall: ImageClassifier, Layer {
         }
         return flops + 2 * fc.weight.value.count
     }
+
+    public var attentionBlocks: [(key: String, attention: any ResidualAttention)] {
+        configuration.attention == .none ? [] : blocks.map { ($0.key, $0.block.attention) }
+    }
+
+    public var gradCAMHook: GradCAMHook? { self }
+    /// The last stage, "layer3".
+    public var gradCAMLayer: String { "layer\(stages.count)" }
 
     /// The last stage's output from the last forward (for Grad-CAM).
     public var features: Tensor? { lastFeatures }

@@ -15,7 +15,7 @@ import OneDNN
 /// std 0.02 (as timm before 0.6; it now draws cls_token with std 1e-6); LayerNorm
 /// γ = 1, β = 0; the patch convolution keeps PyTorch's default weights,
 /// U(±1/√fan_in), as timm leaves them, with bias 0.
-public final class VisionTransformer: ImageClassifier, Layer {
+public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHook {
     public let configuration: ModelConfiguration
     public let patchEmbedding: Conv2d
     public let tokens: TokenEmbedding
@@ -29,9 +29,7 @@ public final class VisionTransformer: ImageClassifier, Layer {
         let (d, p, c) = (configuration.width, configuration.patchSize, configuration.channels)
         patchEmbedding = Conv2d(c, d, kernel: p, stride: p, bias: true, generator: &generator)
         let bound = 1 / Float(c * p * p).squareRoot()
-        for i in 0..<patchEmbedding.weight.value.count {
-            patchEmbedding.weight.value.data[i] = bound * (2 * generator.nextUniform() - 1)
-        }
+        patchEmbedding.weight.value.assign((0..<patchEmbedding.weight.value.count).map { _ in bound * (2 * generator.nextUniform() - 1) })
         let grid = configuration.imageSize / p
         tokens = TokenEmbedding(dimension: d, patches: grid * grid, generator: &generator)
         blocks = (0..<configuration.depth).map { _ in
@@ -40,8 +38,7 @@ public final class VisionTransformer: ImageClassifier, Layer {
         norm = LayerNorm(d)
         head = Linear(d, configuration.classes, generator: &generator)
         for (_, parameter) in parameters where parameter.shape.count == 2 {  // exactly the Linear weights
-            let values = truncatedNormal(parameter.value.count, std: 0.02, &generator)
-            parameter.value.data.update(from: values, count: values.count)
+            parameter.value.assign(truncatedNormal(parameter.value.count, std: 0.02, &generator))
         }
     }
 
@@ -50,6 +47,9 @@ public final class VisionTransformer: ImageClassifier, Layer {
         [("patch_embed.proj", patchEmbedding), ("", tokens)] + blocks.enumerated().map { ("blocks.\($0.offset)", $0.element) }
             + [("norm", norm), ("head", head)]
     }
+
+    /// `attentionRollout()` explains it.
+    public var rolloutHook: AttentionRolloutHook? { self }
 
     /// The patch grid's height and width.
     public var grid: (height: Int, width: Int) {

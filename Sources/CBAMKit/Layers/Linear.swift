@@ -60,11 +60,11 @@ public final class Linear: Layer {
         }
     }
 
+    /// ∂x = dy·W; fills ∂W = dyᵀ·x and ∂b = Σ rows of dy.
     public func backward(_ dy: Tensor) -> Tensor {
         Profiler.measure("linear") {
             guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
             let rows = x.count / inputFeatures
-            // ∂W = dyᵀ·x, ∂b = Σ rows of dy, ∂x = dy·W.
             product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))
                 .run(dy.data, x.data, into: weight.gradient.data)
             if let bias { ColumnSums.sum(dy.data, rows: rows, columns: outputFeatures, into: bias.gradient.data) }

@@ -1,5 +1,9 @@
-/// conv3×3 · BN · ReLU · conv3×3 · BN → attention → + shortcut → ReLU (DESIGN.md).
-/// The shortcut is the input, or conv1×1(stride) · BN when the shape changes.
+/// conv3×3 · BN · ReLU · conv3×3 · BN → attention → + shortcut → ReLU (DESIGN.md):
+///
+///     F = bn2(conv2(relu(bn1(conv1(x))))),   out = relu(attention(F) + shortcut(x))
+///
+/// The shortcut is the input, or conv1×1(stride) · BN when the shape changes. In
+/// inference each BN is folded into the convolution before it.
 public final class BasicBlock: Layer {
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
@@ -39,6 +43,8 @@ public final class BasicBlock: Layer {
         return attention.forward(features, shortcut: shortcut, mode)
     }
 
+    /// ∂x = (conv1·bn1·conv2·bn2)-backward(∂F) + shortcut-backward(∂shortcut), where the
+    /// attention's backward gives ∂F and ∂shortcut; fills every parameter's gradient.
     public func backward(_ dy: Tensor) -> Tensor {
         let (dFeatures, dShortcut) = attention.backward(dy)
         let dx = conv1.backward(bn1.backward(conv2.backward(bn2.backward(dFeatures))))

@@ -27,7 +27,8 @@ public final class TransformerMLP: Layer {
         fc2.forward(hidden, mode, addingTo: stream)
     }
 
-    /// ∂x from ∂stream.
+    /// ∂x = fc1-backward(GELU-backward(fc2-backward(∂stream))); the stream's own
+    /// gradient passes by this branch unchanged.
     public func backward(_ dStream: Tensor) -> Tensor {
         fc1.backward(activation.backward(fc2.backward(dStream)))
     }

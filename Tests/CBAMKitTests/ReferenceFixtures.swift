@@ -26,11 +26,23 @@ enum ReferenceFixtures {
     /// PyTorch's output, and ∂out reaches the features unchanged.
     static let shortcutLift: Float = 8
 
-    /// relu(attention(input) + lift) − lift for a plain input; also the shortcut's shape.
-    static func gatedFeatures(_ attention: any ResidualAttention, _ input: Tensor) -> Tensor {
+    /// A training step of `attention` against PyTorch's module: its weights, input and
+    /// upstream gradient from the `prefix` tensors of layers.safetensors, and its gated
+    /// features (relu(out + lift) − lift), ∂F and every parameter's gradient compared.
+    static func assertTrainingStepMatches(_ attention: any ResidualAttention, prefix: String,
+                                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let reference = try load("layers")
+        try load(reference, prefix: prefix, into: attention)
+        let input = reference.tensors[prefix + "input"]!
         let lift = Tensor(shape: input.shape, values: Array(repeating: shortcutLift, count: input.count))
         let out = attention.forward(input.reordered(to: .blocked), shortcut: lift.reordered(to: .blocked), .training)
-        return Tensor(shape: input.shape, values: out.scalars.map { $0 - shortcutLift })
+        assertClose(Tensor(shape: input.shape, values: out.scalars.map { $0 - shortcutLift }), reference.tensors[prefix + "output"],
+                    "\(prefix) gated features", file: file, line: line)
+        let (dFeatures, _) = attention.backward(reference.tensors[prefix + "upstream"]!.reordered(to: .blocked))
+        assertClose(dFeatures, reference.tensors[prefix + "input_grad"], "\(prefix) ∂F", file: file, line: line)
+        for (key, parameter) in attention.parameters {
+            assertClose(parameter.gradient, reference.tensors["\(prefix)grad.\(key)"], "\(prefix) ∂\(key)", file: file, line: line)
+        }
     }
 
     static func assertClose(_ actual: Tensor, _ expected: Tensor?, _ what: String, file: StaticString = #filePath, line: UInt = #line) {

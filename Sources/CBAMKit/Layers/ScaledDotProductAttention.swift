@@ -15,8 +15,7 @@ public final class ScaledDotProductAttention: Layer {
     public let heads: Int
     public let softmax: RowSoftmax
 
-    private var views: HeadViews?
-    private var scoreProduct, valueProduct: BatchedMatrixProduct?
+    private var products: AttentionProducts?
     private var projections: Tensor?
 
     public init(heads: Int, headDimension: Int) {
@@ -34,45 +33,30 @@ public final class ScaledDotProductAttention: Layer {
     /// [N, T, 3d] → [N, T, d], or [N, 1, d] with `classTokenOnly`.
     public func forward(_ qkv: Tensor, _ mode: Mode, classTokenOnly: Bool) -> Tensor {
         let (n, t, d) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
-        let q = classTokenOnly ? 1 : t
-        let views = prepare(images: n, tokens: t, queries: q, dimension: d)
-        let scores = Tensor(shape: [n, heads, q, t])
-        scoreProduct!.forward(qkv.data + views.offset(of: .query), qkv.data + views.offset(of: .key), into: scores.data)
-        let p = softmax.forward(scores, mode)
-        let merged = Tensor(shape: [n, q, d])
-        valueProduct!.forward(p.data, qkv.data + views.offset(of: .value), into: merged.data)
+        let products = prepare(images: n, tokens: t, queries: classTokenOnly ? 1 : t, dimension: d)
+        let merged = products.merged(softmax.forward(products.scores(qkv), mode), qkv)
         projections = mode.keepsActivations ? qkv : nil
         return merged
     }
 
     /// ∂qkv [N, T, 3d] from ∂merged.
     public func backward(_ dMerged: Tensor) -> Tensor {
-        guard let views, let qkv = projections, let p = softmax.probabilities else {
+        guard let products, let qkv = projections, let p = softmax.probabilities else {
             preconditionFailure("ScaledDotProductAttention.backward without a forward that keeps activations")
         }
-        let dQKV = Tensor(shape: qkv.shape)
-        if views.queries < views.tokens {  // tokens that did not query get no query gradient
-            let (t, d) = (views.tokens, views.dimension)
-            for row in 0..<(views.images * t) where row % t >= views.queries { (dQKV.data + row * 3 * d).update(repeating: 0, count: d) }
-        }
-        let dP = Tensor(shape: p.shape)
-        let (query, key, value) = (views.offset(of: .query), views.offset(of: .key), views.offset(of: .value))
-        valueProduct!.backward(dMerged.data, p.data, qkv.data + value, aGradient: dP.data, bGradient: dQKV.data + value)
-        let dScores = softmax.backward(dP)
-        scoreProduct!.backward(dScores.data, qkv.data + query, qkv.data + key,
-                               aGradient: dQKV.data + query, bGradient: dQKV.data + key)
+        let dQKV = products.emptyGradient(like: qkv)
+        let dP = products.valueBackward(dMerged, p, qkv, into: dQKV)
+        products.scoreBackward(softmax.backward(dP), qkv, into: dQKV)
         return dQKV
     }
 
     /// The products for this batch shape (made again only when it changes).
-    private func prepare(images: Int, tokens: Int, queries: Int, dimension: Int) -> HeadViews {
+    private func prepare(images: Int, tokens: Int, queries: Int, dimension: Int) -> AttentionProducts {
         precondition(dimension % heads == 0, "dimension \(dimension) is not a multiple of \(heads) heads")
         let wanted = HeadViews(images: images, tokens: tokens, queries: queries, heads: heads, headDimension: dimension / heads)
-        if views != wanted {
-            views = wanted
-            scoreProduct = wanted.scoreProduct()
-            valueProduct = wanted.valueProduct()
-        }
-        return wanted
+        if let products, products.views == wanted { return products }
+        let made = AttentionProducts(wanted)
+        products = made
+        return made
     }
 }

@@ -2,8 +2,9 @@ import XCTest
 import CBAMKit
 
 /// The internal kernels' backward passes, each alone through its test layer
-/// (Tests/CBAMKitTests/TestLayers), against finite differences. The networks use these kernels fused inside
-/// `CBAM`, `SqueezeExcitation` and `NoAttention`, whose own tests check them together.
+/// (Tests/CBAMKitTests/TestLayers), against finite differences. The networks use
+/// these kernels fused inside `CBAM`, `SqueezeExcitation` and `NoAttention`, whose
+/// own tests check them together.
 final class KernelGradientTests: XCTestCase {
     var check = GradientCheck()
 

@@ -30,12 +30,10 @@ var targets: [Target] = [
     // Tensors, fused kernels, layers, models, optimisers, model files, training.
     .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts"], swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.
-    // Testable in release too, so CommandTests can parse and run commands in-process
-    // (the work happens in CBAMKit; this target is the thin layer above it).
     .executableTarget(
         name: "cbam",
         dependencies: ["CBAMKit", "ImageCodecs", "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-        swiftSettings: fastSwift + [.unsafeFlags(["-enable-testing"])]),
+        swiftSettings: fastSwift),
 
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs"], resources: [.copy("Fixtures")]),

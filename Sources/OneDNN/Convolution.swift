@@ -39,36 +39,18 @@ public final class Convolution {
 
     public init(_ geometry: Geometry, training: Bool) {
         self.geometry = geometry
-        var srcMD = memoryDescriptor(geometry.inputDims, tag: geometry.inputFormat.tag)
-        var dstMD = memoryDescriptor(geometry.outputDims, tag: geometry.outputFormat.tag)
-        var anyWeights = memoryDescriptor(geometry.weightDims, tag: dnnl_format_tag_any)
-        let biasMD = memoryDescriptor([geometry.outputChannels], tag: dnnl_x)
+        var d = ConvolutionDescriptors(geometry)
         var desc = dnnl_convolution_desc_t()
-        let strides = dnnlDims([geometry.stride, geometry.stride])
-        let padding = dnnlDims([geometry.padding, geometry.padding])
-        withOptionalPointer(to: geometry.hasBias ? biasMD : nil) { biasPointer in
+        withOptionalPointer(to: d.optionalBias) { biasPointer in
             check(dnnl_convolution_forward_desc_init(
                 &desc, training ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct,
-                &srcMD, &anyWeights, biasPointer, &dstMD, strides, padding, padding), "describing convolution \(geometry)")
+                &d.input, &d.anyWeights, biasPointer, &d.output, d.strides, d.padding, d.padding), "describing convolution \(geometry)")
         }
-        var attributes: dnnl_primitive_attr_t?
-        check(dnnl_primitive_attr_create(&attributes), "creating convolution attributes")
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        if geometry.fusedReLU {
-            var postOps: dnnl_post_ops_t?
-            check(dnnl_post_ops_create(&postOps), "creating post-ops")
-            check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0), "appending ReLU")
-            check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "setting post-ops")
-            dnnl_post_ops_destroy(postOps)
-        }
-        var pd: dnnl_primitive_desc_t?
-        check(dnnl_primitive_desc_create(&pd, &desc, attributes, Engine.shared.engine, nil), "creating convolution \(geometry)")
-        forwardPrimitive = Primitive(descriptor: pd!)
-        forwardWeights = ReorderedCopy(plain: memoryDescriptor(geometry.weightDims, tag: dnnl_oihw),
-                                       chosen: forwardPrimitive.memoryDescriptor(dnnl_query_weights_md))
-        src = MemoryHandle(srcMD)
-        dst = MemoryHandle(dstMD)
-        bias = MemoryHandle(biasMD)
+        forwardPrimitive = Primitive(describing: desc, postOps: geometry.fusedReLU ? [.relu] : [], "convolution \(geometry)")
+        forwardWeights = d.weights(chosenBy: forwardPrimitive, query: dnnl_query_weights_md)
+        src = MemoryHandle(d.input)
+        dst = MemoryHandle(d.output)
+        bias = MemoryHandle(d.bias)
     }
 
     /// output = input ⊛ weights (+ bias).
@@ -93,27 +75,48 @@ public final class Convolution {
     }
 }
 
+/// What the forward, backward-data and backward-weights primitives of one geometry
+/// are all described with: the activations in their formats, the weights in the
+/// layout each primitive picks (`any`) and in PyTorch's OIHW, the bias, the strides
+/// and the padding.
+private struct ConvolutionDescriptors {
+    var input, output, anyWeights: dnnl_memory_desc_t
+    let plainWeights, bias: dnnl_memory_desc_t
+    /// The bias as the descriptor functions take it: nil when the convolution has none.
+    let optionalBias: dnnl_memory_desc_t?
+    let strides, padding: [dnnl_dim_t]
+
+    init(_ g: Convolution.Geometry) {
+        input = memoryDescriptor(g.inputDims, tag: g.inputFormat.tag)
+        output = memoryDescriptor(g.outputDims, tag: g.outputFormat.tag)
+        anyWeights = memoryDescriptor(g.weightDims, tag: dnnl_format_tag_any)
+        plainWeights = memoryDescriptor(g.weightDims, tag: dnnl_oihw)
+        bias = memoryDescriptor([g.outputChannels], tag: dnnl_x)
+        optionalBias = g.hasBias ? bias : nil
+        strides = dnnlDims([g.stride, g.stride])
+        padding = dnnlDims([g.padding, g.padding])
+    }
+
+    /// OIHW weights kept in step with the layout `primitive` chose for `query`.
+    func weights(chosenBy primitive: Primitive, query: dnnl_query_t) -> ReorderedCopy {
+        ReorderedCopy(plain: plainWeights, chosen: primitive.memoryDescriptor(query))
+    }
+}
+
 private final class BackwardData {
     let primitive: Primitive
     let weights: ReorderedCopy
     let diffSrc, diffDst: MemoryHandle
 
     init(_ g: Convolution.Geometry, hint: Primitive) {
-        var diffSrcMD = memoryDescriptor(g.inputDims, tag: g.inputFormat.tag)
-        var diffDstMD = memoryDescriptor(g.outputDims, tag: g.outputFormat.tag)
-        var anyWeights = memoryDescriptor(g.weightDims, tag: dnnl_format_tag_any)
+        var d = ConvolutionDescriptors(g)
         var desc = dnnl_convolution_desc_t()
-        let strides = dnnlDims([g.stride, g.stride])
-        let padding = dnnlDims([g.padding, g.padding])
-        check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrcMD, &anyWeights, &diffDstMD,
-                                                       strides, padding, padding), "describing convolution backward data")
-        var pd: dnnl_primitive_desc_t?
-        check(dnnl_primitive_desc_create(&pd, &desc, nil, Engine.shared.engine, hint.descriptor), "creating convolution backward data \(g)")
-        primitive = Primitive(descriptor: pd!)
-        weights = ReorderedCopy(plain: memoryDescriptor(g.weightDims, tag: dnnl_oihw),
-                                chosen: primitive.memoryDescriptor(dnnl_query_weights_md))
-        diffSrc = MemoryHandle(diffSrcMD)
-        diffDst = MemoryHandle(diffDstMD)
+        check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &d.input, &d.anyWeights, &d.output,
+                                                       d.strides, d.padding, d.padding), "describing convolution backward data")
+        primitive = Primitive(describing: desc, hint: hint, "convolution backward data \(g)")
+        weights = d.weights(chosenBy: primitive, query: dnnl_query_weights_md)
+        diffSrc = MemoryHandle(d.input)
+        diffDst = MemoryHandle(d.output)
     }
 
     func run(outputGradient: UnsafePointer<Float>, weights plainWeights: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>) {
@@ -129,26 +132,18 @@ private final class BackwardWeights {
     let hasBias: Bool
 
     init(_ g: Convolution.Geometry, hint: Primitive) {
-        var srcMD = memoryDescriptor(g.inputDims, tag: g.inputFormat.tag)
-        var diffDstMD = memoryDescriptor(g.outputDims, tag: g.outputFormat.tag)
-        var anyWeights = memoryDescriptor(g.weightDims, tag: dnnl_format_tag_any)
-        let biasMD = memoryDescriptor([g.outputChannels], tag: dnnl_x)
+        var d = ConvolutionDescriptors(g)
         var desc = dnnl_convolution_desc_t()
-        let strides = dnnlDims([g.stride, g.stride])
-        let padding = dnnlDims([g.padding, g.padding])
-        withOptionalPointer(to: g.hasBias ? biasMD : nil) { biasPointer in
-            check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &srcMD, &anyWeights,
-                                                              biasPointer, &diffDstMD, strides, padding, padding),
+        withOptionalPointer(to: d.optionalBias) { biasPointer in
+            check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &d.input, &d.anyWeights,
+                                                              biasPointer, &d.output, d.strides, d.padding, d.padding),
                   "describing convolution backward weights")
         }
-        var pd: dnnl_primitive_desc_t?
-        check(dnnl_primitive_desc_create(&pd, &desc, nil, Engine.shared.engine, hint.descriptor), "creating convolution backward weights \(g)")
-        primitive = Primitive(descriptor: pd!)
-        weights = ReorderedCopy(plain: memoryDescriptor(g.weightDims, tag: dnnl_oihw),
-                                chosen: primitive.memoryDescriptor(dnnl_query_diff_weights_md))
-        src = MemoryHandle(srcMD)
-        diffDst = MemoryHandle(diffDstMD)
-        diffBias = MemoryHandle(biasMD)
+        primitive = Primitive(describing: desc, hint: hint, "convolution backward weights \(g)")
+        weights = d.weights(chosenBy: primitive, query: dnnl_query_diff_weights_md)
+        src = MemoryHandle(d.input)
+        diffDst = MemoryHandle(d.output)
+        diffBias = MemoryHandle(d.bias)
         hasBias = g.hasBias
     }
 

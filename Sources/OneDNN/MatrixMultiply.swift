@@ -40,6 +40,14 @@ public final class MatrixMultiply {
         case accumulate
         /// C = GELU(A·B + bias), exact (erf) form: inference of a transformer MLP.
         case geluErf
+
+        var postOps: [PostOp] {
+            switch self {
+            case .none: return []
+            case .accumulate: return [.accumulate]
+            case .geluErf: return [.geluErf]
+            }
+        }
     }
 
     public struct Geometry: Hashable, Sendable {
@@ -86,23 +94,7 @@ public final class MatrixMultiply {
         withOptionalPointer(to: g.hasBias ? biasMD : nil) { biasPointer in
             check(dnnl_matmul_desc_init(&desc, &aMD, &bMD, biasPointer, &cMD), "describing matmul \(g)")
         }
-        var attributes: dnnl_primitive_attr_t?
-        check(dnnl_primitive_attr_create(&attributes), "creating matmul attributes")
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        if g.epilogue != .none {
-            var postOps: dnnl_post_ops_t?
-            check(dnnl_post_ops_create(&postOps), "creating post-ops")
-            if g.epilogue == .accumulate {
-                check(dnnl_post_ops_append_sum(postOps, 1), "appending a sum")
-            } else {
-                check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_gelu_erf, 0, 0), "appending GELU")
-            }
-            check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "setting post-ops")
-            dnnl_post_ops_destroy(postOps)
-        }
-        var pd: dnnl_primitive_desc_t?
-        check(dnnl_primitive_desc_create(&pd, &desc, attributes, Engine.shared.engine, nil), "creating matmul \(g)")
-        primitive = Primitive(descriptor: pd!)
+        primitive = Primitive(describing: desc, postOps: g.epilogue.postOps, "matmul \(g)")
         aMemory = MemoryHandle(aMD); bMemory = MemoryHandle(bMD); cMemory = MemoryHandle(cMD); biasMemory = MemoryHandle(biasMD)
     }
 

@@ -76,3 +76,41 @@ struct GradientCheck {
         }
     }
 }
+
+extension GradientCheck {
+    /// Checks a one-tensor layer: its input and every parameter. The input is made plain
+    /// and reordered to `layout` inside the forward, so the checked tensors are always
+    /// plain; blocked gradients are compared logically.
+    mutating func check<L: Layer>(_ name: String, _ layer: L, input x: Tensor, layout: Layout = .plain, mode: Mode = .training,
+                                  file: StaticString = #filePath, line: UInt = #line)
+    where L.Input == Tensor, L.Output == Tensor, L.InputGradient == Tensor {
+        let parameters = layer.parameters
+        check(name, tensors: [("x", x)] + parameters.map { ($0.key, $0.parameter.value) },
+              forward: { layer.forward(x.reordered(to: layout), mode) },
+              backward: { dy in [layer.backward(dy).reordered(to: .plain)] + parameters.map { $0.parameter.gradient } },
+              file: file, line: line)
+    }
+
+    /// Checks a residual ending (attention → + shortcut → ReLU) on both inputs and all
+    /// parameters, with blocked [3, C, 5, 4] activations.
+    mutating func check(_ name: String, _ attention: any ResidualAttention, channels: Int,
+                        file: StaticString = #filePath, line: UInt = #line) {
+        let features = random([3, channels, 5, 4]), shortcut = random([3, channels, 5, 4])
+        let parameters = attention.parameters
+        check(name, tensors: [("features", features), ("shortcut", shortcut)] + parameters.map { ($0.key, $0.parameter.value) },
+              forward: { attention.forward(features.reordered(to: .blocked), shortcut: shortcut.reordered(to: .blocked), .training) },
+              backward: { dy in
+                  let (df, ds) = attention.backward(dy)
+                  return [df.reordered(to: .plain), ds.reordered(to: .plain)] + parameters.map { $0.parameter.gradient }
+              }, file: file, line: line)
+    }
+
+    /// Moves every parameter away from the initialisation's zero biases and unit
+    /// norms, so that every term of the gradient matters.
+    mutating func perturb(_ parameters: [(key: String, parameter: Parameter)]) {
+        for (_, parameter) in parameters {
+            let noise = random(parameter.shape, scale: 0.2)
+            for i in 0..<parameter.value.count { parameter.value.data[i] += noise.data[i] }
+        }
+    }
+}

@@ -63,8 +63,7 @@ final class PyTorchReferenceTests: XCTestCase {
         assertClose(model.backward(dLogits, inputGradient: true)!, reference.tensors["eval.input_grad"], "\(name) eval input gradient")
         if name.contains("cbam") {
             for (key, block) in model.blocks {
-                let attention = block.attention as! CBAM
-                assertClose(attention.spatialAttention!, reference.tensors["eval.spatial_mask.\(key)"], "\(name) \(key) spatial attention")
+                assertClose(block.attention.spatialAttention!, reference.tensors["eval.spatial_mask.\(key)"], "\(name) \(key) spatial attention")
             }
         }
     }

@@ -16,6 +16,11 @@ Network files (width 8, depth 1, reduction 8, 16x16 images, 5 classes, batch 4):
   sgd.step1.<param>, sgd.step2.<param>
   adamw.step1.<param>, adamw.step2.<param>
 Loss: cross_entropy(logits, labels, label_smoothing=0.1), mean over the batch.
+
+layers.safetensors (BatchNorm2d, cross-entropy, SELayer and CBAM alone) is read by
+Tests/CBAMKitTests/{Layers/BatchNorm2dTests, Layers/SoftmaxCrossEntropyTests,
+Modules/SqueezeExcitationTests, Modules/CBAMTests, Modules/ChannelGateTests,
+Modules/SpatialGateTests}.swift.
 """
 
 import copy

@@ -9,20 +9,19 @@ public struct BlockAttention {
     public let channel: [[Float]]
 
     /// The CBAM blocks of `network`, in order (none for a network without CBAM).
-    public static func cbamBlocks(of network: ImageClassifier) -> [(key: String, cbam: CBAM)] {
-        guard let resnet = network as? ResNetSmall else { return [] }
-        return resnet.blocks.compactMap { key, block in (block.attention as? CBAM).map { (key, $0) } }
+    public static func cbamBlocks(of network: ImageClassifier) -> [(key: String, attention: any ResidualAttention)] {
+        network.attentionBlocks.filter { $0.attention.kind == .cbam }
     }
 
     /// Every CBAM block's maps from the network's last forward pass.
     public static func read(from network: ImageClassifier) -> [BlockAttention] {
-        cbamBlocks(of: network).map { key, cbam in
-            guard let ms = cbam.spatialAttention, let mc = cbam.channelAttention else {
+        cbamBlocks(of: network).map { key, attention in
+            guard let ms = attention.spatialAttention, let mc = attention.channelAttention else {
                 preconditionFailure("\(key): no attention maps; run a forward pass first")
             }
-            let (n, c) = (mc.shape[0], mc.shape[1])
+            let n = mc.shape[0]
             return BlockAttention(block: key, spatial: (0..<n).map { ScalarMap(ms, image: $0) },
-                                  channel: (0..<n).map { Array(UnsafeBufferPointer(start: mc.data + $0 * c, count: c)) })
+                                  channel: (0..<n).map { mc.row($0) })
         }
     }
 }

@@ -68,13 +68,14 @@ public struct Explainer {
                     }
                 }
             case .gradcam:
-                let cams = GradCAM.maps(of: network as! ResNetSmall, classes: explained)
+                let cams = GradCAM.maps(of: network, classes: explained)
+                let layer = network.gradCAMHook!.gradCAMLayer  // present: `init` checked every method applies
                 for i in images.indices {
-                    maps[i].append(LayerMap(method: method, layer: GradCAM.layer, map: cams[i], explainedClass: explained[i]))
+                    maps[i].append(LayerMap(method: method, layer: layer, map: cams[i], explainedClass: explained[i]))
                 }
             case .rollout:
                 // Scaled so each image's largest patch weight is 1, as Grad-CAM's.
-                let rollout = (network as! VisionTransformer).attentionRollout()
+                let rollout = network.rolloutHook!.attentionRollout()
                 for i in images.indices {
                     maps[i].append(LayerMap(method: method, layer: "blocks", map: ScalarMap(rollout, image: i).scaledToMaximum(),
                                             explainedClass: nil))
@@ -97,7 +98,7 @@ public enum ExplanationError: Error, CustomStringConvertible, Equatable {
         case let .methodUnavailable(method, reason, available):
             let others = available.isEmpty ? "no method applies to it"
                 : "methods that apply: \(available.map(\.rawValue).joined(separator: ", "))"
-            return "--method \(method.rawValue) does not apply: \(reason); \(others)"
+            return "the \(method.rawValue) method does not apply: \(reason); \(others)"
         }
     }
 }

@@ -18,7 +18,7 @@ public enum ExplanationMethod: String, CaseIterable, Sendable, Codable {
         case .gradcam:
             return GradCAM.unavailableReason(for: network)
         case .rollout:
-            return network is VisionTransformer
+            return network.rolloutHook != nil
                 ? nil : "attention rollout needs a ViT's self-attention, and this is a \(network.configuration.kind.rawValue) model"
         }
     }
@@ -32,8 +32,8 @@ public enum ExplanationMethod: String, CaseIterable, Sendable, Codable {
     public func layers(of network: ImageClassifier) -> [String] {
         switch self {
         case .spatial: return BlockAttention.cbamBlocks(of: network).map(\.key)
-        case .gradcam: return [GradCAM.layer]
-        case .rollout: return ["blocks"]
+        case .gradcam: return network.gradCAMHook.map { [$0.gradCAMLayer] } ?? []
+        case .rollout: return network.rolloutHook == nil ? [] : ["blocks"]
         }
     }
 

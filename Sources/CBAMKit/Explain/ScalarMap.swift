@@ -18,8 +18,8 @@ public struct ScalarMap: Equatable, Sendable {
         precondition(tensor.layout == .plain && tensor.shape.count >= 3, "a plain [N, (P,) H, W] tensor")
         let (height, width) = (tensor.shape[tensor.shape.count - 2], tensor.shape[tensor.shape.count - 1])
         let planes = tensor.shape.count == 4 ? tensor.shape[1] : 1
-        let start = tensor.data + (image * planes + plane) * width * height
-        self.init(width: width, height: height, values: Array(UnsafeBufferPointer(start: start, count: width * height)))
+        let start = (image * planes + plane) * width * height
+        self.init(width: width, height: height, values: tensor.scalars(start..<start + width * height))
     }
 
     public subscript(x: Int, y: Int) -> Float { values[y * width + x] }

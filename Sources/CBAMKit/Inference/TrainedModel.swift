@@ -37,9 +37,8 @@ public final class TrainedModel {
 
     /// Row-wise softmax of logits [N, K].
     public static func softmaxRows(_ logits: Tensor) -> [[Float]] {
-        let (n, k) = (logits.shape[0], logits.shape[1])
-        return (0..<n).map { r in
-            let row = UnsafeBufferPointer(start: logits.data + r * k, count: k)
+        (0..<logits.shape[0]).map { r in
+            let row = logits.row(r)
             let top = row.max()!
             let exps = row.map { Foundation.exp(Double($0 - top)) }
             let sum = exps.reduce(0, +)

@@ -1,9 +1,14 @@
 import Foundation
 
-/// BatchNorm over the channels of a 4-D activation, with PyTorch's conventions:
-/// eps 1e-5, momentum 0.1, biased variance to normalise, unbiased variance in the
-/// running estimate. Optionally fused with the ReLU that follows it.
-public final class BatchNorm2d: Module {
+/// BatchNorm over the channels of a 4-D activation (Ioffe & Szegedy, 2015), blocked
+/// or plain, with PyTorch's conventions:
+///
+///     y = γ·(x − μ)/√(σ² + ε) + β   per channel, then ReLU when `fusedReLU`
+///
+/// ε 1e-5, momentum 0.1; in training μ and σ² are the batch's (σ² biased) and the
+/// running estimates move towards them (σ² unbiased there); otherwise the running
+/// estimates are used. The passes are `ChannelKernels`' per-channel sums and affine map.
+public final class BatchNorm2d: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let runningMean: Tensor
@@ -42,24 +47,28 @@ public final class BatchNorm2d: Module {
                 let m = Double(x.count / c)
                 let (sum, sumOfSquares) = ChannelKernels.sums(x, x)
                 var mean = [Float](repeating: 0, count: c), variance = mean
+                var (runningMean, runningVariance) = (self.runningMean.scalars, self.runningVariance.scalars)
                 for i in 0..<c {
                     let mu = sum[i] / m
                     let v = max(sumOfSquares[i] / m - mu * mu, 0)
                     mean[i] = Float(mu)
                     variance[i] = Float(v)
-                    runningMean.data[i] = (1 - momentum) * runningMean.data[i] + momentum * Float(mu)
+                    runningMean[i] = (1 - momentum) * runningMean[i] + momentum * Float(mu)
                     let unbiased = m > 1 ? v * m / (m - 1) : v
-                    runningVariance.data[i] = (1 - momentum) * runningVariance.data[i] + momentum * Float(unbiased)
+                    runningVariance[i] = (1 - momentum) * runningVariance[i] + momentum * Float(unbiased)
                 }
-                batchesTracked.data[0] += 1
+                self.runningMean.assign(runningMean)
+                self.runningVariance.assign(runningVariance)
+                batchesTracked.assign([batchesTracked.scalars[0] + 1])
                 self.mean = mean
                 inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
             } else {
-                mean = Array(UnsafeBufferPointer(start: runningMean.data, count: c))
-                inverseStd = (0..<c).map { 1 / (runningVariance.data[$0] + epsilon).squareRoot() }
+                mean = runningMean.scalars
+                inverseStd = runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
             }
-            let scale = (0..<c).map { weight.value.data[$0] * inverseStd[$0] }
-            let shift = (0..<c).map { bias.value.data[$0] - mean[$0] * scale[$0] }
+            let (gamma, beta) = (weight.value.scalars, bias.value.scalars)
+            let scale = (0..<c).map { gamma[$0] * inverseStd[$0] }
+            let shift = (0..<c).map { beta[$0] - mean[$0] * scale[$0] }
             let y = ChannelKernels.affine(x, uScale: scale, shift: shift, relu: fusedReLU)
             usedBatchStatistics = mode.usesBatchStatistics
             if mode.keepsActivations { input = x; output = y } else { input = nil; output = nil }
@@ -69,12 +78,17 @@ public final class BatchNorm2d: Module {
 
     /// The affine map y = scale·x + shift that inference applies, from the running statistics.
     public var inferenceAffine: (scale: [Float], shift: [Float]) {
-        let c = runningMean.count
-        let scale = (0..<c).map { weight.value.data[$0] / (runningVariance.data[$0] + epsilon).squareRoot() }
-        let shift = (0..<c).map { bias.value.data[$0] - runningMean.data[$0] * scale[$0] }
+        let (gamma, beta, mean, variance) = (weight.value.scalars, bias.value.scalars, runningMean.scalars, runningVariance.scalars)
+        let scale = gamma.indices.map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
+        let shift = beta.indices.map { beta[$0] - mean[$0] * scale[$0] }
         return (scale, shift)
     }
 
+    /// With dz = dy (where the fused ReLU passed) and x̂ = (x − μ)/σ:
+    ///
+    ///     ∂γ = Σ dz·x̂,   ∂β = Σ dz,   ∂x = γ/σ·(dz − mean(dz) − x̂·mean(dz·x̂))
+    ///
+    /// (∂x = γ/σ·dz alone after a forward on running statistics: μ and σ are constants then.)
     public func backward(_ dy: Tensor) -> Tensor {
         Profiler.measure("batchnorm") {
             guard let x = input, let y = output else { preconditionFailure("BatchNorm2d.backward without a forward that keeps activations") }
@@ -84,12 +98,14 @@ public final class BatchNorm2d: Module {
             // dz = dy (masked by the ReLU); Σdz and Σdz·x give both parameter gradients.
             let (sumDz, sumDzX) = ChannelKernels.sums(dy, x, mask: mask)
             var k = [Float](repeating: 0, count: c), p = k, q = k
+            var weightGradient = k, biasGradient = k
+            let gammas = weight.value.scalars
             for i in 0..<c {
                 let mu = Double(mean[i]), inv = Double(inverseStd[i])
                 let sumDzXhat = (sumDzX[i] - mu * sumDz[i]) * inv
-                weight.gradient.data[i] = Float(sumDzXhat)
-                bias.gradient.data[i] = Float(sumDz[i])
-                let gamma = Double(weight.value.data[i])
+                weightGradient[i] = Float(sumDzXhat)
+                biasGradient[i] = Float(sumDz[i])
+                let gamma = Double(gammas[i])
                 k[i] = Float(gamma * inv)
                 if usedBatchStatistics {
                     // dx = γ·σ⁻¹·(dz − mean(dz) − x̂·mean(dz·x̂)), written as k·dz + p·x + q.
@@ -98,6 +114,8 @@ public final class BatchNorm2d: Module {
                     q[i] = Float(-gamma * inv * sumDz[i] / m - pi * mu)
                 }
             }
+            weight.gradient.assign(weightGradient)
+            bias.gradient.assign(biasGradient)
             return ChannelKernels.affine(dy, uScale: k, mask: mask, v: x, vScale: p, shift: q, relu: false)
         }
     }

@@ -1,8 +1,12 @@
 import OneDNN
 
-/// 2-D convolution (square kernel) on oneDNN. Weights are OIHW as in PyTorch;
-/// the output is blocked unless asked otherwise.
-public final class Conv2d: Module {
+/// 2-D convolution (square kernel), as PyTorch's nn.Conv2d:
+///
+///     y[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o]   (cross-correlation, with stride and zero padding)
+///
+/// on oneDNN, or on `DirectConvolution` for the tiny 2 → 1 map of CBAM's spatial gate.
+/// Weights are OIHW as in PyTorch; the output is blocked unless asked otherwise.
+public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputChannels, outputChannels, kernel, stride, padding: Int
@@ -55,13 +59,8 @@ public final class Conv2d: Module {
     public func forward(_ x: Tensor, foldingIn norm: BatchNorm2d) -> Tensor {
         Profiler.measure("convolution") {
             let (scale, shift) = norm.inferenceAffine
-            let perOutput = inputChannels * kernel * kernel
-            let foldedWeights = Tensor(shape: weight.shape), foldedBias = Tensor(shape: [outputChannels])
-            for o in 0..<outputChannels {
-                for i in 0..<perOutput { foldedWeights.data[o * perOutput + i] = weight.value.data[o * perOutput + i] * scale[o] }
-                foldedBias.data[o] = (bias?.value.data[o] ?? 0) * scale[o] + shift[o]
-            }
-            return run(x, .inference, weights: foldedWeights.data, bias: foldedBias.data, relu: norm.fusedReLU)
+            let folded = WeightFolding.fold(weights: weight.value, bias: bias?.value, scale: scale, shift: shift)
+            return run(x, .inference, weights: folded.weights.data, bias: folded.bias.data, relu: norm.fusedReLU)
         }
     }
 
@@ -92,10 +91,14 @@ public final class Conv2d: Module {
         return y
     }
 
-    /// Fills the parameter gradients and returns ∂L/∂input (nil when not asked for:
-    /// the network's first layer has no use for it).
+    /// ∂x = dy convolved back through the flipped kernels (the transposed convolution);
+    /// fills ∂W[o, c] = Σₙ x[n, c] ⋆ dy[n, o] and ∂b[o] = Σ dy[·, o].
+    public func backward(_ dy: Tensor) -> Tensor { backward(dy, inputGradient: true)! }
+
+    /// Fills the parameter gradients and returns ∂L/∂input, or nil when not asked for
+    /// it: the network's first layer has no use for it.
     @discardableResult
-    public func backward(_ dy: Tensor, inputGradient: Bool = true) -> Tensor? {
+    public func backward(_ dy: Tensor, inputGradient: Bool) -> Tensor? {
         Profiler.measure("convolution") {
             guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
             if let direct, lastPrimitive == nil {

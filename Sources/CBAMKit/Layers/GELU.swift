@@ -1,8 +1,7 @@
-import OneDNN
-
-/// GELU, exact form (PyTorch's default): y = x·Φ(x) = ½x·(1 + erf(x/√2)), elementwise
-/// on a plain tensor. Backward: ∂x = dy·(Φ(x) + x·φ(x)), φ the standard normal density.
-public final class GELU {
+/// GELU, exact form (PyTorch's default), elementwise on a plain tensor:
+///
+///     y = x·Φ(x) = ½x·(1 + erf(x/√2))
+public final class GELU: Layer {
     private var input: Tensor?
     public init() {}
 
@@ -10,42 +9,15 @@ public final class GELU {
         Profiler.measure("gelu") {
             precondition(x.layout == .plain, "GELU works on plain tensors")
             input = mode.keepsActivations ? x : nil
-            let y = Tensor(shape: x.shape)
-            GELU.map(x.data, into: y.data, count: x.count) { v, _, _ in v * GELU.cumulative(v) }
-            return y
+            return GELUKernels.forward(x)
         }
     }
 
+    /// ∂x = dy·(Φ(x) + x·φ(x)), φ the standard normal density.
     public func backward(_ dy: Tensor) -> Tensor {
         Profiler.measure("gelu") {
             guard let x = input else { preconditionFailure("GELU.backward without a forward that keeps activations") }
-            let dx = Tensor(shape: x.shape)
-            let dyData = dy.data
-            GELU.map(x.data, into: dx.data, count: x.count) { v, i, _ in
-                let density = (v * v * -0.5).exp() * 0.398_942_28  // 1/√(2π)
-                return dyData.vector(at: i) * (GELU.cumulative(v) + v * density)
-            }
-            return dx
-        }
-    }
-
-    /// Φ(x) = ½(1 + erf(x/√2)).
-    @inline(__always)
-    static func cumulative(_ v: Vector) -> Vector { ((v * 0.707_106_78).erf() + 1) * 0.5 }
-
-    /// out[i…i+n−1] = f(x[i…i+n−1], i, n), n = 16 but at the end, across the thread team.
-    @inline(__always)
-    private static func map(_ x: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
-                            _ f: (Vector, Int, Int) -> Vector) {
-        let chunks = (count + 4095) / 4096
-        Parallel.forEachChunk(chunks, minimumPerThread: 4) { range, _ in
-            let end = min(range.upperBound * 4096, count)
-            var i = range.lowerBound * 4096
-            while i + 16 <= end {
-                out.setVector(f(x.vector(at: i), i, 16), at: i)
-                i += 16
-            }
-            if i < end { out.setVector(f(x.vector(at: i), i, end - i), at: i, count: end - i) }  // reads into the slack
+            return GELUKernels.backward(dy, input: x)
         }
     }
 }

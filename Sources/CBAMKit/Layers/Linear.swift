@@ -1,7 +1,7 @@
 import OneDNN
 
 /// y = x·Wᵀ + b on rows of a plain [N, in] tensor, with W as PyTorch's [out, in].
-public final class Linear: Module {
+public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputFeatures, outputFeatures: Int
@@ -60,11 +60,11 @@ public final class Linear: Module {
         }
     }
 
+    /// ∂x = dy·W; fills ∂W = dyᵀ·x and ∂b = Σ rows of dy.
     public func backward(_ dy: Tensor) -> Tensor {
         Profiler.measure("linear") {
             guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
             let rows = x.count / inputFeatures
-            // ∂W = dyᵀ·x, ∂b = Σ rows of dy, ∂x = dy·W.
             product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))
                 .run(dy.data, x.data, into: weight.gradient.data)
             if let bias { ColumnSums.sum(dy.data, rows: rows, columns: outputFeatures, into: bias.gradient.data) }

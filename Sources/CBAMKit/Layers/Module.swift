@@ -1,6 +1,14 @@
 /// Anything with parameters and state, named as PyTorch's `state_dict` names them,
 /// so that a model file written here loads into the equivalent PyTorch module.
+///
+/// A leaf (Linear, Conv2d, BatchNorm2d, …) lists its own tensors. A composite lists
+/// its children once, each beside its key, and its parameters and buffers follow
+/// from theirs, in the order the children are listed:
+///
+///     var children: [(key: String, module: Module)] { [("fc1", fc1), ("fc2", fc2)] }
 public protocol Module: AnyObject {
+    /// Sub-modules under their `state_dict` names, in order ("" adds no prefix).
+    var children: [(key: String, module: Module)] { get }
     /// Trainable parameters, keyed relative to this module ("weight", "conv1.weight", …).
     var parameters: [(key: String, parameter: Parameter)] { get }
     /// State that is saved but not trained (BatchNorm's running statistics).
@@ -8,7 +16,9 @@ public protocol Module: AnyObject {
 }
 
 public extension Module {
-    var buffers: [(key: String, tensor: Tensor)] { [] }
+    var children: [(key: String, module: Module)] { [] }
+    var parameters: [(key: String, parameter: Parameter)] { children.flatMap { scoped($0.key, $0.module.parameters) } }
+    var buffers: [(key: String, tensor: Tensor)] { children.flatMap { scoped($0.key, $0.module.buffers) } }
 
     /// Parameters and buffers together: everything a model file holds.
     var state: [(key: String, tensor: Tensor)] {
@@ -16,21 +26,8 @@ public extension Module {
     }
 }
 
-/// Prefixes child keys with the child's name: `scoped("bn1", bn1.parameters)`.
+/// Prefixes child keys with the child's name ("bn1" + "weight" → "bn1.weight"); an
+/// empty name leaves them as they are (a child whose tensors sit at its parent's level).
 func scoped<T>(_ name: String, _ items: [(key: String, T)]) -> [(key: String, T)] {
-    items.map { ("\(name).\($0.key)", $0.1) }
-}
-
-/// How a forward pass runs.
-public enum Mode: Sendable {
-    /// Batch statistics in BatchNorm (updating the running ones); keeps what backward needs.
-    case training
-    /// Running statistics; keeps nothing. For classifying.
-    case inference
-    /// Running statistics, and keeps what backward needs: gradients of a trained,
-    /// frozen model (Grad-CAM, input gradients).
-    case explaining
-
-    public var usesBatchStatistics: Bool { self == .training }
-    public var keepsActivations: Bool { self != .inference }
+    name.isEmpty ? items : items.map { ("\(name).\($0.key)", $0.1) }
 }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Mean softmax cross-entropy over a batch, with PyTorch's label smoothing: the
-/// target is (1 − ε)·onehot + ε/K.
+/// target is t = (1 − ε)·onehot + ε/K, and
+///
+///     L = −(1/N)·Σₙ Σⱼ tₙⱼ·log softmax(logitsₙ)ⱼ,   ∂L/∂logits = (softmax(logits) − t)/N
 public struct SoftmaxCrossEntropy {
     public var labelSmoothing: Float
 
@@ -11,11 +13,11 @@ public struct SoftmaxCrossEntropy {
     public func callAsFunction(_ logits: Tensor, labels: [Int]) -> (loss: Float, gradient: Tensor) {
         let (n, k) = (logits.shape[0], logits.shape[1])
         precondition(labels.count == n, "\(labels.count) labels for \(n) rows")
-        let gradient = Tensor(shape: logits.shape)
+        var gradient = [Float](repeating: 0, count: n * k)
         var total = 0.0
         let offTarget = Double(labelSmoothing) / Double(k)
         for r in 0..<n {
-            let row = logits.data + r * k, g = gradient.data + r * k
+            let row = logits.row(r)
             var top = -Float.infinity
             for j in 0..<k { top = max(top, row[j]) }
             var sum = 0.0
@@ -25,9 +27,9 @@ public struct SoftmaxCrossEntropy {
                 let target = offTarget + (j == labels[r] ? 1 - Double(labelSmoothing) : 0)
                 let logP = Double(row[j]) - logSum
                 total -= target * logP
-                g[j] = Float((exp(logP) - target) / Double(n))
+                gradient[r * k + j] = Float((exp(logP) - target) / Double(n))
             }
         }
-        return (Float(total / Double(n)), gradient)
+        return (Float(total / Double(n)), Tensor(shape: logits.shape, values: gradient))
     }
 }

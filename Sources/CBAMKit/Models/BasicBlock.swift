@@ -1,12 +1,16 @@
-/// conv3×3 · BN · ReLU · conv3×3 · BN → attention → + shortcut → ReLU (DESIGN.md).
-/// The shortcut is the input, or conv1×1(stride) · BN when the shape changes.
-public final class BasicBlock: Module {
+/// conv3×3 · BN · ReLU · conv3×3 · BN → attention → + shortcut → ReLU (DESIGN.md):
+///
+///     F = bn2(conv2(relu(bn1(conv1(x))))),   out = relu(attention(F) + shortcut(x))
+///
+/// The shortcut is the input, or conv1×1(stride) · BN when the shape changes. In
+/// inference each BN is folded into the convolution before it.
+public final class BasicBlock: Layer {
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
     public let conv2: Conv2d
     public let bn2: BatchNorm2d
     public let downsample: (conv: Conv2d, norm: BatchNorm2d)?
-    public let attention: ResidualAttention
+    public let attention: any ResidualAttention
     private let attentionKey: String
 
     public init(_ inputChannels: Int, _ channels: Int, stride: Int, attention kind: AttentionKind, reduction: Int,
@@ -23,26 +27,9 @@ public final class BasicBlock: Module {
         (attentionKey, attention) = kind.make(channels: channels, reduction: reduction, generator: &generator)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        var p = scoped("conv1", conv1.parameters)
-        p += scoped("bn1", bn1.parameters)
-        p += scoped("conv2", conv2.parameters)
-        p += scoped("bn2", bn2.parameters)
-        if let downsample {
-            p += scoped("downsample.0", downsample.conv.parameters)
-            p += scoped("downsample.1", downsample.norm.parameters)
-        }
-        if !attentionKey.isEmpty { p += scoped(attentionKey, attention.parameters) }
-        return p
-    }
-
-    public var buffers: [(key: String, tensor: Tensor)] {
-        var b = scoped("bn1", bn1.buffers)
-        b += scoped("bn2", bn2.buffers)
-        if let downsample { b += scoped("downsample.1", downsample.norm.buffers) }
-        let attentionBuffers: [(key: String, tensor: Tensor)] = attention.buffers
-        if !attentionKey.isEmpty { b += scoped(attentionKey, attentionBuffers) }
-        return b
+    public var children: [(key: String, module: Module)] {
+        let shortcut: [(key: String, module: Module)] = downsample.map { [("downsample.0", $0.conv), ("downsample.1", $0.norm)] } ?? []
+        return [("conv1", conv1), ("bn1", bn1), ("conv2", conv2), ("bn2", bn2)] + shortcut + [(attentionKey, attention)]
     }
 
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
@@ -56,10 +43,12 @@ public final class BasicBlock: Module {
         return attention.forward(features, shortcut: shortcut, mode)
     }
 
+    /// ∂x = (conv1·bn1·conv2·bn2)-backward(∂F) + shortcut-backward(∂shortcut), where the
+    /// attention's backward gives ∂F and ∂shortcut; fills every parameter's gradient.
     public func backward(_ dy: Tensor) -> Tensor {
         let (dFeatures, dShortcut) = attention.backward(dy)
-        let dx = conv1.backward(bn1.backward(conv2.backward(bn2.backward(dFeatures))!))!
-        let dxShortcut = downsample.map { $0.conv.backward($0.norm.backward(dShortcut))! } ?? dShortcut
+        let dx = conv1.backward(bn1.backward(conv2.backward(bn2.backward(dFeatures))))
+        let dxShortcut = downsample.map { $0.conv.backward($0.norm.backward(dShortcut)) } ?? dShortcut
         return Elementwise.add(dx, dxShortcut)
     }
 }

@@ -10,7 +10,7 @@
 /// `classTokenOnly` computes the first token's output alone, [N, 1, d]: all that
 /// the last block must give the head. Every token still feeds the attention's keys
 /// and values, so the result is the same row the full block would give.
-public final class EncoderBlock: Module {
+public final class EncoderBlock: Layer {
     public let norm1: LayerNorm
     public let attn: MultiHeadSelfAttention
     public let norm2: LayerNorm
@@ -26,15 +26,15 @@ public final class EncoderBlock: Module {
         mlp = TransformerMLP(dimension: dimension, hidden: mlpRatio * dimension, generator: &generator)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("norm1", norm1.parameters) + scoped("attn", attn.parameters)
-            + scoped("norm2", norm2.parameters) + scoped("mlp", mlp.parameters)
-    }
+    public var children: [(key: String, module: Module)] { [("norm1", norm1), ("attn", attn), ("norm2", norm2), ("mlp", mlp)] }
+
+    /// [N, T, d] → [N, T, d]; x itself is left as it was.
+    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor { forward(x, mode, classTokenOnly: false) }
 
     /// [N, T, d] → [N, T, d], or [N, 1, d] with `classTokenOnly`; x itself is left as it was.
-    public func forward(_ x: Tensor, _ mode: Mode, classTokenOnly: Bool = false) -> Tensor {
+    public func forward(_ x: Tensor, _ mode: Mode, classTokenOnly: Bool) -> Tensor {
         let (normalized, copy) = norm1.forward(x, mode, copyingInput: !classTokenOnly)
-        let stream = copy ?? ClassTokenRows.gather(x)
+        let stream = copy ?? x.slice(0..<1, axis: 1)  // the class token's row of every image
         attn.forward(normalized, mode, addingTo: stream, classTokenOnly: classTokenOnly)
         mlp.forward(norm2.forward(stream, mode), mode, addingTo: stream)
         streamShape = x.shape
@@ -45,7 +45,13 @@ public final class EncoderBlock: Module {
     /// ∂x [N, T, d] from ∂output (shaped as the output).
     public func backward(_ dy: Tensor) -> Tensor {
         let dMiddle = norm2.backward(mlp.backward(dy), adding: dy)
-        let dResidual = classTokenOnly ? ClassTokenRows.scatter(dMiddle, into: streamShape) : dMiddle
-        return norm1.backward(attn.backward(dMiddle), adding: dResidual)
+        return norm1.backward(attn.backward(dMiddle), adding: classTokenOnly ? classTokenRowsGradient(dMiddle) : dMiddle)
+    }
+
+    /// The gradient of `x.slice(0..<1, axis: 1)`: [N, 1, d] → [N, T, d], zeros in the other rows.
+    private func classTokenRowsGradient(_ dRows: Tensor) -> Tensor {
+        let dx = Tensor.zeros(streamShape)
+        dx.setSlice(0..<1, axis: 1, to: dRows)
+        return dx
     }
 }

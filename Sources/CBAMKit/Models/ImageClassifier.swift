@@ -1,14 +1,29 @@
-/// A network from images [N, C, S, S] (plain) to logits [N, classes].
+/// A network from images [N, C, S, S] (plain) to logits [N, classes]. Each concrete
+/// network is also a `Layer`, whose `backward(_:)` returns ∂L/∂images.
+///
+/// Explanations read a network only through the last three requirements, each an
+/// optional capability: empty or nil for a network that lacks it.
 public protocol ImageClassifier: Module {
     var configuration: ModelConfiguration { get }
     func forward(_ images: Tensor, _ mode: Mode) -> Tensor
     /// Fills every parameter's gradient from ∂L/∂logits; returns ∂L/∂images when asked.
     @discardableResult
     func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor?
+    /// Every block that ends in attention, in order, under the block's `state_dict`
+    /// name ("layer1.0", …); empty for a network without (plain, ViT).
+    var attentionBlocks: [(key: String, attention: any ResidualAttention)] { get }
+    /// The convolutional layer Grad-CAM explains; nil for a network without one (ViT).
+    var gradCAMHook: GradCAMHook? { get }
+    /// The self-attention attention rollout reads; nil for a network without (the CNNs).
+    var rolloutHook: AttentionRolloutHook? { get }
 }
 
 public extension ImageClassifier {
     var parameterCount: Int { parameters.reduce(0) { $0 + $1.parameter.value.count } }
     /// Multiply-adds × 2 of the convolutions and matrix products for one image.
     var forwardFLOPsPerImage: Int { configuration.forwardFLOPsPerImage }
+
+    var attentionBlocks: [(key: String, attention: any ResidualAttention)] { [] }
+    var gradCAMHook: GradCAMHook? { nil }
+    var rolloutHook: AttentionRolloutHook? { nil }
 }

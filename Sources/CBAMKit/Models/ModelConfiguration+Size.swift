@@ -60,7 +60,7 @@ extension ModelConfiguration {
     }
 
     private func attentionParameters(channels: Int) -> Int {
-        let hidden = hiddenWidth(channels: channels, reduction: reduction)
+        let hidden = BottleneckMLP.hiddenWidth(channels: channels, reduction: reduction)
         let mlp = 2 * channels * hidden + hidden + channels
         switch attention {
         case .none: return 0
@@ -92,7 +92,7 @@ extension ModelConfiguration {
             for (index, block) in resnetBlocks.enumerated() {
                 flops += 2 * block.convolutions.reduce(0) { $0 + $1.multiplyAdds }
                 guard index > 0 else { continue }
-                let hidden = hiddenWidth(channels: block.channels, reduction: reduction)
+                let hidden = BottleneckMLP.hiddenWidth(channels: block.channels, reduction: reduction)
                 switch attention {
                 case .none: break
                 case .se: flops += 2 * 2 * block.channels * hidden

@@ -1,7 +1,8 @@
 /// DESIGN.md's "resnet-small": a 3×3 stem, three stages of BasicBlocks of width
 /// w, 2w, 4w (stages 2 and 3 start with stride 2), global average pooling and a
 /// linear head. Keys follow the official CBAM ResNet (`conv1`, `layer1.0.conv1`, `fc`).
-public final class ResNetSmall: ImageClassifier {
+/// Grad-CAM explains its last stage.
+public final class ResNetSmall: ImageClassifier, Layer, GradCAMHook {
     public let configuration: ModelConfiguration
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
@@ -37,14 +38,17 @@ public final class ResNetSmall: ImageClassifier {
         stages.enumerated().flatMap { k, stage in stage.enumerated().map { ("layer\(k + 1).\($0)", $1) } }
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("conv1", conv1.parameters) + scoped("bn1", bn1.parameters)
-            + blocks.flatMap { scoped($0.key, $0.block.parameters) } + scoped("fc", fc.parameters)
+    public var children: [(key: String, module: Module)] {
+        [("conv1", conv1), ("bn1", bn1)] + blocks.map { ($0.key, $0.block) } + [("fc", fc)]
     }
 
-    public var buffers: [(key: String, tensor: Tensor)] {
-        scoped("bn1", bn1.buffers) + blocks.flatMap { scoped($0.key, $0.block.buffers) }
+    public var attentionBlocks: [(key: String, attention: any ResidualAttention)] {
+        configuration.attention == .none ? [] : blocks.map { ($0.key, $0.block.attention) }
     }
+
+    public var gradCAMHook: GradCAMHook? { self }
+    /// The last stage, "layer3".
+    public var gradCAMLayer: String { "layer\(stages.count)" }
 
     /// The last stage's output from the last forward (for Grad-CAM).
     public var features: Tensor? { lastFeatures }
@@ -65,8 +69,11 @@ public final class ResNetSmall: ImageClassifier {
         Pooling.overSpaceBackward(like: lastFeatures!, average: fc.backward(dLogits), maximum: nil, argmax: [])
     }
 
+    /// ∂L/∂images; fills every parameter's gradient.
+    public func backward(_ dLogits: Tensor) -> Tensor { backward(dLogits, inputGradient: true)! }
+
     @discardableResult
-    public func backward(_ dLogits: Tensor, inputGradient: Bool = false) -> Tensor? {
+    public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
         var dx = featuresGradient(dLogits)
         for (_, block) in blocks.reversed() { dx = block.backward(dx) }
         return conv1.backward(bn1.backward(dx), inputGradient: inputGradient)

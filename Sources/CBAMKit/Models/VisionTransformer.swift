@@ -15,7 +15,7 @@ import OneDNN
 /// std 0.02 (as timm before 0.6; it now draws cls_token with std 1e-6); LayerNorm
 /// γ = 1, β = 0; the patch convolution keeps PyTorch's default weights,
 /// U(±1/√fan_in), as timm leaves them, with bias 0.
-public final class VisionTransformer: ImageClassifier {
+public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHook {
     public let configuration: ModelConfiguration
     public let patchEmbedding: Conv2d
     public let tokens: TokenEmbedding
@@ -29,9 +29,7 @@ public final class VisionTransformer: ImageClassifier {
         let (d, p, c) = (configuration.width, configuration.patchSize, configuration.channels)
         patchEmbedding = Conv2d(c, d, kernel: p, stride: p, bias: true, generator: &generator)
         let bound = 1 / Float(c * p * p).squareRoot()
-        for i in 0..<patchEmbedding.weight.value.count {
-            patchEmbedding.weight.value.data[i] = bound * (2 * generator.nextUniform() - 1)
-        }
+        patchEmbedding.weight.value.assign((0..<patchEmbedding.weight.value.count).map { _ in bound * (2 * generator.nextUniform() - 1) })
         let grid = configuration.imageSize / p
         tokens = TokenEmbedding(dimension: d, patches: grid * grid, generator: &generator)
         blocks = (0..<configuration.depth).map { _ in
@@ -40,16 +38,18 @@ public final class VisionTransformer: ImageClassifier {
         norm = LayerNorm(d)
         head = Linear(d, configuration.classes, generator: &generator)
         for (_, parameter) in parameters where parameter.shape.count == 2 {  // exactly the Linear weights
-            let values = truncatedNormal(parameter.value.count, std: 0.02, &generator)
-            parameter.value.data.update(from: values, count: values.count)
+            parameter.value.assign(truncatedNormal(parameter.value.count, std: 0.02, &generator))
         }
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("patch_embed.proj", patchEmbedding.parameters) + tokens.parameters
-            + blocks.enumerated().flatMap { scoped("blocks.\($0.offset)", $0.element.parameters) }
-            + scoped("norm", norm.parameters) + scoped("head", head.parameters)
+    /// `tokens` sits at the top level: its keys are `cls_token` and `pos_embed`.
+    public var children: [(key: String, module: Module)] {
+        [("patch_embed.proj", patchEmbedding), ("", tokens)] + blocks.enumerated().map { ("blocks.\($0.offset)", $0.element) }
+            + [("norm", norm), ("head", head)]
     }
+
+    /// `attentionRollout()` explains it.
+    public var rolloutHook: AttentionRolloutHook? { self }
 
     /// The patch grid's height and width.
     public var grid: (height: Int, width: Int) {
@@ -67,8 +67,11 @@ public final class VisionTransformer: ImageClassifier {
         return head.forward(norm.forward(x.reshaped([x.shape[0], x.shape[2]]), mode), mode)
     }
 
+    /// ∂L/∂images; fills every parameter's gradient.
+    public func backward(_ dLogits: Tensor) -> Tensor { backward(dLogits, inputGradient: true)! }
+
     @discardableResult
-    public func backward(_ dLogits: Tensor, inputGradient: Bool = false) -> Tensor? {
+    public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
         let dClass = norm.backward(head.backward(dLogits))
         var dx = dClass.reshaped([dClass.shape[0], 1, dClass.shape[1]])
         for block in blocks.reversed() { dx = block.backward(dx) }

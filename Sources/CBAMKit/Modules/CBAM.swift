@@ -1,10 +1,12 @@
-/// CBAM (Woo et al.): the channel gate, then the spatial gate on the channel-gated
-/// features, then the residual add and ReLU:
+/// CBAM, the Convolutional Block Attention Module (Woo et al., ECCV 2018,
+/// arXiv:1807.06521), ending a residual block: the channel gate, then the spatial gate
+/// on the channel-gated features, then the residual add and the ReLU,
 ///
-///     F′ = F ⊙ Mc(F),  F″ = F′ ⊙ Ms(F′),  out = relu(F″ + shortcut)
+///     F′ = F ⊙ Mc(F),   F″ = F′ ⊙ Ms(F′),   out = relu(F″ + shortcut)
 ///
 /// F′ and F″ are never written out: the channel pooling reads F ⊙ Mc on the fly,
 /// and one fused pass produces `out`. Backward recomputes them the same way.
+/// Keys as the official code: `ChannelGate.mlp.…`, `SpatialGate.spatial.…`.
 public final class CBAM: ResidualAttention {
     public let channelGate: ChannelGate
     public let spatialGate: SpatialGate
@@ -17,18 +19,18 @@ public final class CBAM: ResidualAttention {
         spatialGate = SpatialGate(kernel: spatialKernel, generator: &generator)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("ChannelGate", channelGate.parameters) + scoped("SpatialGate", spatialGate.parameters)
-    }
-    public var buffers: [(key: String, tensor: Tensor)] { scoped("SpatialGate", spatialGate.buffers) }
+    public var children: [(key: String, module: Module)] { [("ChannelGate", channelGate), ("SpatialGate", spatialGate)] }
+    public var kind: AttentionKind { .cbam }
 
     /// The last forward's channel attention Mc, [N, C].
     public var channelAttention: Tensor? { channelGate.gate }
     /// The last forward's spatial attention Ms, [N, 1, H, W], values in (0, 1).
     public var spatialAttention: Tensor? { spatialGate.gate }
 
-    public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
+    /// relu(F″ + shortcut).
+    public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor {
         Profiler.measure("cbam gates") {
+            let (features, shortcut) = input
             let mc = channelGate.forward(features, mode)
             let (pooled, argmax) = Pooling.overChannels(features, scale: mc)
             let ms = spatialGate.forward(pooled, mode)
@@ -38,7 +40,11 @@ public final class CBAM: ResidualAttention {
         }
     }
 
-    public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
+    /// With g = dy ⊙ [out > 0] (also ∂shortcut):
+    ///
+    ///     ∂Ms = Σ_c g ⊙ F′,   ∂F′ = g ⊙ Ms + pool-backward(SpatialGate-backward(∂Ms)),
+    ///     ∂Mc = Σ_hw ∂F′ ⊙ F,   ∂F = ∂F′ ⊙ Mc + the channel gate's pooling gradients
+    public func backward(_ dy: Tensor) -> ResidualBranches {
         Profiler.measure("cbam gates") {
             let (f, out, mc, ms) = (features!, output!, channelGate.gate!, spatialGate.gate!)
             let g = GatedResidual.maskedGradient(dy, output: out)

@@ -1,7 +1,11 @@
-/// CBAM's spatial gate: Ms = sigmoid(BN(conv7×7([max_c; mean_c]))), conv 2→1 without
-/// bias, BN without ReLU. Keys as the official code: `spatial.conv`, `spatial.bn`.
-/// It runs on small plain [N, 2, H, W] maps; the pooling itself is fused into CBAM.
-public final class SpatialGate: Module {
+/// CBAM's spatial attention (Woo et al., ECCV 2018, arXiv:1807.06521):
+///
+///     Ms = sigmoid(BN(conv7×7([max_c F′; mean_c F′])))
+///
+/// conv 2 → 1 without bias, BN without ReLU. It runs on the small plain channel-pooled
+/// maps [N, 2, H, W] (maximum first, as the official code orders them); the pooling
+/// itself is fused into `CBAM`. Keys as the official code: `spatial.conv`, `spatial.bn`.
+public final class SpatialGate: Layer {
     public let conv: Conv2d
     public let norm: BatchNorm2d
 
@@ -12,10 +16,7 @@ public final class SpatialGate: Module {
         norm = BatchNorm2d(1)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("spatial.conv", conv.parameters) + scoped("spatial.bn", norm.parameters)
-    }
-    public var buffers: [(key: String, tensor: Tensor)] { scoped("spatial.bn", norm.buffers) }
+    public var children: [(key: String, module: Module)] { [("spatial.conv", conv), ("spatial.bn", norm)] }
 
     /// Ms as [N, 1, H, W], from the channel-pooled maps [N, 2, H, W].
     public func forward(_ pooled: Tensor, _ mode: Mode) -> Tensor {
@@ -25,8 +26,8 @@ public final class SpatialGate: Module {
         return ms
     }
 
-    /// ∂L/∂pooled from ∂L/∂Ms.
+    /// ∂pooled = conv-backward(BN-backward(∂Ms ⊙ Ms(1 − Ms))); fills the conv's and the BN's gradients.
     public func backward(_ dGate: Tensor) -> Tensor {
-        conv.backward(norm.backward(Elementwise.sigmoidBackward(dGate, output: gate!)))!
+        conv.backward(norm.backward(Elementwise.sigmoidBackward(dGate, output: gate!)))
     }
 }

@@ -1,43 +1,50 @@
-/// SE (Hu et al.): s = sigmoid(W2·relu(W1·avgpool(F))), F ⊙ s.
-/// Keys follow the common PyTorch layout: `fc.0` and `fc.2` of a Sequential.
+/// Squeeze-and-excitation (Hu et al., CVPR 2018, arXiv:1709.01507) ending a residual
+/// block: a per-channel scale s from the globally pooled features, then the residual
+/// add and the ReLU,
+///
+///     s = sigmoid(W₂·relu(W₁·avgpool(F) + b₁) + b₂),   out = relu(F ⊙ s + shortcut)
+///
+/// W₁: C → C/r, W₂: C/r → C (`BottleneckMLP`). F ⊙ s is never written out: one fused
+/// pass produces `out`. Keys follow the common PyTorch layout: `fc.0` and `fc.2` of a
+/// Sequential.
 public final class SqueezeExcitation: ResidualAttention {
-    public let squeeze: Linear   // fc.0: C → C/r
-    public let excite: Linear    // fc.2: C/r → C
+    public let mlp: BottleneckMLP
 
-    private var features: Tensor?, hidden: Tensor?, scale: Tensor?, output: Tensor?
+    private var features: Tensor?, scale: Tensor?, output: Tensor?
 
     public init(channels: Int, reduction: Int, generator: inout RandomGenerator) {
-        let h = hiddenWidth(channels: channels, reduction: reduction)
-        squeeze = Linear(channels, h, generator: &generator)
-        excite = Linear(h, channels, generator: &generator)
+        mlp = BottleneckMLP(channels: channels, reduction: reduction, keys: ("0", "2"), generator: &generator)
     }
 
-    public var parameters: [(key: String, parameter: Parameter)] {
-        scoped("fc.0", squeeze.parameters) + scoped("fc.2", excite.parameters)
-    }
+    public var children: [(key: String, module: Module)] { [("fc", mlp)] }
+    public var kind: AttentionKind { .se }
 
     /// The last forward's per-channel scale s, [N, C].
-    public var channelScale: Tensor? { scale }
+    public var channelAttention: Tensor? { scale }
 
-    public func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor {
+    /// relu(F ⊙ s + shortcut).
+    public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor {
         Profiler.measure("se gate") {
-            let pooled = Pooling.overSpace(features).average
-            let h = Elementwise.relu(squeeze.forward(pooled, mode))
-            let s = Elementwise.sigmoid(excite.forward(h, mode))
+            let (features, shortcut) = input
+            let s = Elementwise.sigmoid(mlp.forward(Pooling.overSpace(features).average, mode))
             let out = GatedResidual.forward(features, channelScale: s, shortcut: shortcut, relu: true)
             scale = s
-            if mode.keepsActivations { self.features = features; hidden = h; output = out }
+            if mode.keepsActivations { self.features = features; output = out }
             return out
         }
     }
 
-    public func backward(_ dy: Tensor) -> (features: Tensor, shortcut: Tensor) {
+    /// With g = dy ⊙ [out > 0] (also ∂shortcut):
+    ///
+    ///     ∂s = Σ_hw g ⊙ F,   ∂F = g ⊙ s + MLP-backward(∂s ⊙ s(1 − s)) / (H·W)
+    ///
+    /// the last term spread evenly over the pixels by the average pooling.
+    public func backward(_ dy: Tensor) -> ResidualBranches {
         Profiler.measure("se gate") {
-            let (f, h, s, out) = (features!, hidden!, scale!, output!)
+            let (f, s, out) = (features!, scale!, output!)
             let g = GatedResidual.maskedGradient(dy, output: out)
             let ds = GatedResidual.channelScaleGradient(g, f, spatialScale: nil, extra: nil)
-            let dh = Elementwise.reluBackward(excite.backward(Elementwise.sigmoidBackward(ds, output: s)), output: h)
-            let dPooled = squeeze.backward(dh)
+            let dPooled = mlp.backward(Elementwise.sigmoidBackward(ds, output: s))
             let df = GatedResidual.inputGradient(g, channelScale: s, spatialScale: nil, extra: nil,
                                                  average: dPooled, maximum: nil, argmax: [])
             return (df, g)

@@ -230,9 +230,8 @@ public final class Trainer {
 
     /// Rows whose largest logit is the label's.
     static func correct(_ logits: Tensor, _ labels: [Int]) -> Int {
-        let k = logits.shape[1]
-        return labels.enumerated().reduce(0) { count, item in
-            let row = UnsafeBufferPointer(start: logits.data + item.offset * k, count: k)
+        labels.enumerated().reduce(0) { count, item in
+            let row = logits.row(item.offset)
             return count + (row.indices.max { row[$0] < row[$1] } == item.element ? 1 : 0)
         }
     }

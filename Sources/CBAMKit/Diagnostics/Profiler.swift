@@ -1,7 +1,9 @@
 import Foundation
 
 /// Wall time per kind of layer, exclusive of nested layers: where a step's time goes.
-/// Off by default; when off, `measure` is one branch.
+/// Off by default; when off, `measure` is one branch. Layers and kernels wrap their
+/// passes in `measure`; whoever wants the figures (a benchmark) enables it, runs,
+/// and reads `report`.
 public enum Profiler {
     nonisolated(unsafe) public static var isEnabled = false
     nonisolated(unsafe) private static var totals: [String: UInt64] = [:]

@@ -1,0 +1,42 @@
+import OneDNN
+
+/// GELU's passes over a plain tensor (see `GELU`), vectorised with the polynomial erf.
+enum GELUKernels {
+    /// y = x·Φ(x).
+    static func forward(_ x: Tensor) -> Tensor {
+        let y = Tensor(shape: x.shape)
+        map(x.data, into: y.data, count: x.count) { v, _, _ in v * cumulative(v) }
+        return y
+    }
+
+    /// ∂x = dy·(Φ(x) + x·φ(x)).
+    static func backward(_ dy: Tensor, input x: Tensor) -> Tensor {
+        let dx = Tensor(shape: x.shape)
+        let dyData = dy.data
+        map(x.data, into: dx.data, count: x.count) { v, i, _ in
+            let density = (v * v * -0.5).exp() * 0.398_942_28  // 1/√(2π)
+            return dyData.vector(at: i) * (cumulative(v) + v * density)
+        }
+        return dx
+    }
+
+    /// Φ(x) = ½(1 + erf(x/√2)).
+    @inline(__always)
+    static func cumulative(_ v: Vector) -> Vector { ((v * 0.707_106_78).erf() + 1) * 0.5 }
+
+    /// out[i…i+n−1] = f(x[i…i+n−1], i, n), n = 16 but at the end, across the thread team.
+    @inline(__always)
+    private static func map(_ x: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
+                            _ f: (Vector, Int, Int) -> Vector) {
+        let chunks = (count + 4095) / 4096
+        Parallel.forEachChunk(chunks, minimumPerThread: 4) { range, _ in
+            let end = min(range.upperBound * 4096, count)
+            var i = range.lowerBound * 4096
+            while i + 16 <= end {
+                out.setVector(f(x.vector(at: i), i, 16), at: i)
+                i += 16
+            }
+            if i < end { out.setVector(f(x.vector(at: i), i, end - i), at: i, count: end - i) }  // reads into the slack
+        }
+    }
+}

@@ -5,6 +5,7 @@ import ImageCodecs
 
 /// `cbam train DIR`: a folder of class sub-folders → a model file.
 struct Train: ParsableCommand {
+    private static let (sgd, adamw) = (TrainingOptions.OptimizerKind.sgd, TrainingOptions.OptimizerKind.adamw)
     static let configuration = CommandConfiguration(
         abstract: "Train a classifier on a folder of class sub-folders (root/<class>/<image>).",
         discussion: """
@@ -18,9 +19,10 @@ struct Train: ParsableCommand {
             exits; --resume CHECKPOINT continues the run and ends where an uninterrupted run \
             would have. A resumed run writes where it started (NAME.safetensors beside \
             NAME.checkpoint.safetensors): another --out is refused.
-            Defaults: CNNs train with SGD (Nesterov momentum 0.9, lr 0.1, weight decay 5e-4), the \
-            ViT with AdamW (lr 1e-3, weight decay 0.05); both warm up, then follow a half cosine; \
-            label smoothing 0.1; random crop with padding and horizontal flip.
+            Defaults: CNNs train with SGD (Nesterov momentum \(TrainingOptions.defaultMomentum), lr \(sgd.defaultLearningRate), \
+            weight decay \(sgd.defaultWeightDecay)), the ViT with AdamW (lr \(adamw.defaultLearningRate), weight decay \
+            \(adamw.defaultWeightDecay)); both warm up, then follow a half cosine; label smoothing \
+            \(TrainingOptions.defaultLabelSmoothing); random crop with padding and horizontal flip.
             """)
 
     @Argument(help: "The image folder.") var directory: String

@@ -19,20 +19,8 @@ final class ClutteredImportTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// `count` 28×28 noise images labelled 0, 1, 2, 0, …, as IDX files named
-    /// `<prefix>-images-idx3-ubyte` and `<prefix>-labels-idx1-ubyte`.
-    @discardableResult
     private func writeIDX(count: Int, prefix: String = "train", seed: UInt64 = 1) throws -> (images: String, labels: String) {
-        func header(_ dimensions: [Int]) -> [UInt8] {
-            [0, 0, 8, UInt8(dimensions.count)] + dimensions.flatMap { d in (0..<4).map { UInt8(truncatingIfNeeded: d >> (24 - 8 * $0)) } }
-        }
-        var generator = RandomGenerator(seed: seed)
-        let pixels = (0..<(count * 28 * 28)).map { _ in UInt8(truncatingIfNeeded: generator.next() >> 56) }
-        let paths = (images: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte").path,
-                     labels: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte").path)
-        try Data(header([count, 28, 28]) + pixels).write(to: URL(fileURLWithPath: paths.images))
-        try Data(header([count]) + (0..<count).map { UInt8($0 % 3) }).write(to: URL(fileURLWithPath: paths.labels))
-        return paths
+        try TinyIDX.write(count: count, in: folder, prefix: prefix, seed: seed)
     }
 
     /// Every row of `dataset/split/boxes.csv` names the PNG the generator makes for that index.

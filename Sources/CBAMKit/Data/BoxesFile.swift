@@ -16,6 +16,16 @@ public struct BoxedImage: Equatable, Sendable {
         self.box = box
         self.tightBox = tightBox
     }
+
+    /// Which of an image's two boxes a measurement uses (`cbam localise --box`).
+    public enum Extent: String, CaseIterable, Sendable, Codable {
+        /// The bounding box of the garment's pixels above the threshold.
+        case tight
+        /// The garment image's whole box.
+        case full
+    }
+
+    public func box(_ extent: Extent) -> PixelBox { extent == .tight ? tightBox : box }
 }
 
 /// `boxes.csv` beside a cluttered split's class folders, one line per image, so that

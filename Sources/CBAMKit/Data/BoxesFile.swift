@@ -11,10 +11,8 @@ public struct BoxedImage: Equatable, Sendable {
     public var tightBox: PixelBox
 
     public init(file: String, className: String, box: PixelBox, tightBox: PixelBox) {
-        self.file = file
-        self.className = className
-        self.box = box
-        self.tightBox = tightBox
+        (self.file, self.className) = (file, className)
+        (self.box, self.tightBox) = (box, tightBox)
     }
 
     /// Which of an image's two boxes a measurement uses (`cbam localise --box`).

@@ -76,13 +76,7 @@ struct Localise: ParsableCommand {
             boxShare: maps.first?.mass.areaShare ?? 0,
             maps: maps.map { MapScore(method: $0.method, layer: $0.layer, massInBox: $0.mass.massShare,
                                       massRatio: $0.mass.ratio, pointingHitRate: $0.pointingHitRate) })
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(Self.table(report))
-        }
+        if json { try printJSONLine(report) } else { print(Self.table(report)) }
     }
 
     /// The listed images, decoded, and the box of each that is scored: a box that is empty

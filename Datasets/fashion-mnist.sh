@@ -4,13 +4,17 @@
 #   Datasets/fashion-mnist/{train,test}/<class>/<index>.png
 # (60 000 training and 10 000 test images, 28×28 grey).
 #   Datasets/fashion-mnist.sh [OUT]      (default Datasets/fashion-mnist)
+# CLUTTER=SEED writes Cluttered Fashion-MNIST from that seed instead, with a boxes.csv
+# per split (Datasets/cluttered-fashion-mnist.sh). FASHION_MNIST_IDX=DIR reads the four
+# .gz files from DIR instead of the Debian package's folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${1:-Datasets/fashion-mnist}"
-IDX=/usr/share/datasets/fashion-mnist
+IDX="${FASHION_MNIST_IDX:-/usr/share/datasets/fashion-mnist}"
+CLUTTER="${CLUTTER:-}"
 CLASSES="T-shirt_top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle_boot"
 
-if [ ! -f "$IDX/train-images-idx3-ubyte.gz" ]; then
+if [ -z "${FASHION_MNIST_IDX:-}" ] && [ ! -f "$IDX/train-images-idx3-ubyte.gz" ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "dataset-fashion-mnist is not installed; run as root, or: sudo apt-get install dataset-fashion-mnist" >&2
         exit 1
@@ -25,5 +29,12 @@ for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte 
     gunzip -c "$IDX/$f.gz" > "$TMP/$f"
 done
 rm -rf "$OUT"
-.build/release/cbam import-idx "$TMP/train-images-idx3-ubyte" "$TMP/train-labels-idx1-ubyte" --classes "$CLASSES" --out "$OUT/train"
-.build/release/cbam import-idx "$TMP/t10k-images-idx3-ubyte" "$TMP/t10k-labels-idx1-ubyte" --classes "$CLASSES" --out "$OUT/test"
+# SPLIT FILE-PREFIX: one split's IDX pair, as it is or cluttered from the split's own seed.
+import_split() {
+    local clutter=()
+    [ -n "$CLUTTER" ] && clutter=(--clutter "$CLUTTER" --split "$1")
+    .build/release/cbam import-idx "$TMP/$2-images-idx3-ubyte" "$TMP/$2-labels-idx1-ubyte" --classes "$CLASSES" \
+        --out "$OUT/$1" "${clutter[@]}"
+}
+import_split train train
+import_split test t10k

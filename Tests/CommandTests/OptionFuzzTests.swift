@@ -41,6 +41,9 @@ final class OptionFuzzTests: XCTestCase {
                 Command(arguments: ["convert", image, folder + "/converted.png"],
                         options: [("--size", false), ("--channels", false), ("--max-pixels", false)]),
                 Command(arguments: ["import-idx", "a", "b", "--out", folder, "--classes", "x,y"], options: [("--per-class", false)]),
+                Command(arguments: ["import-idx", "a", "b", "--out", folder, "--classes", "x,y", "--split", "test"],
+                        options: [("--clutter", false), ("--per-class", false)]),
+                Command(arguments: ["localise", folder, "--model", model], options: [("--batch-size", false)]),
             ]
     }
 

@@ -31,6 +31,7 @@ final class OptionValidationTests: XCTestCase {
         assertUsageError(["evaluate", Self.folder, "--top-k", "0"], naming: "--top-k")
         assertUsageError(["convert", "a.png", "b.png", "--size", "100000"], naming: "--size")
         assertUsageError(["bench", "decode", "a.png", "--seconds", "nan"], naming: "--seconds")
+        assertUsageError(["localise", Self.folder, "--batch-size", "0"], naming: "--batch-size")
     }
 
     /// train and compare take the same sizes: one accepts exactly what the other does.

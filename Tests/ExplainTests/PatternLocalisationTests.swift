@@ -25,7 +25,7 @@ final class PatternLocalisationTests: XCTestCase {
     }
 
     func testAttentionMassOfUniformAndConcentratedMaps() {
-        let box = LocatedPatterns.Box(x: 2, y: 1, size: 3)
+        let box = PixelBox(x: 2, y: 1, width: 3, height: 3)
         let uniform = AttentionMass(ScalarMap(width: 6, height: 6, values: [Float](repeating: 0.4, count: 36)),
                                     inside: { box.contains(x: $0, y: $1) })
         XCTAssertEqual(uniform.areaShare, 9.0 / 36)

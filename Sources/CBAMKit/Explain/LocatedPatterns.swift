@@ -31,32 +31,17 @@ public struct LocatedPatterns: Sendable {
         self.imageSize = imageSize
     }
 
-    /// Where a pattern is: pixels x..<x+size, y..<y+size.
-    public struct Box: Equatable, Sendable {
-        public var x: Int
-        public var y: Int
-        public var size: Int
-
-        public init(x: Int, y: Int, size: Int) {
-            self.x = x
-            self.y = y
-            self.size = size
-        }
-
-        public func contains(x px: Int, y py: Int) -> Bool { (x..<x + size).contains(px) && (y..<y + size).contains(py) }
-    }
-
     public struct Sample {
         public var image: Image
         public var label: Int
-        public var box: Box
+        public var box: PixelBox
     }
 
     /// One grey image of class `label` with its pattern at a random place.
     public func sample(label: Int, using generator: inout RandomGenerator) -> Sample {
         let s = imageSize, p = Self.patternSize
         var pixels = (0..<(s * s)).map { _ in UInt8(min(max(backgroundMean + backgroundSpread * generator.nextNormal(), 0), 255).rounded()) }
-        let box = Box(x: Int(generator.next() % UInt64(s - p + 1)), y: Int(generator.next() % UInt64(s - p + 1)), size: p)
+        let box = PixelBox(x: Int(generator.next() % UInt64(s - p + 1)), y: Int(generator.next() % UInt64(s - p + 1)), width: p, height: p)
         for (row, line) in Self.shapes[label].enumerated() {
             for (column, mark) in line.enumerated() where mark == "#" {
                 pixels[(box.y + row) * s + box.x + column] = UInt8(ink)

@@ -26,3 +26,8 @@ func percent(_ value: Double, digits: Int = 2) -> String {
 func fixed(_ value: Double, _ digits: Int) -> String {
     String(format: "%.\(digits)f", value)
 }
+
+/// `text` right-aligned in a column `width` characters wide, for tables of numbers.
+func rightAligned(_ text: String, width: Int) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
+}

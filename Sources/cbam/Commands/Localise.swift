@@ -1,0 +1,120 @@
+import ArgumentParser
+import CBAMKit
+import Foundation
+import ImageCodecs
+
+extension BoxedImage.Extent: ExpressibleByArgument {}
+
+/// `cbam localise DIR`: does each of a model's maps find the object whose box is known?
+struct Localise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score every attention map of a model against known object boxes: mass in the box, and the pointing game.",
+        discussion: """
+            For each image that DIR/boxes.csv lists (as `import-idx --clutter` writes it), \
+            runs every explanation method the model has (each CBAM block's spatial attention \
+            Ms, Grad-CAM for any CNN, rollout for a ViT), upsamples each map to the image's \
+            size, and reports per map:
+              ratio: the map's share of mass inside the box ÷ the box's share of the image \
+            (1: no preference; above 1: denser on the object);
+              pointing game: the share of images whose map maximum lies inside the box (ties \
+            split, so a flat map scores the box's share).
+            DIR may also be a data set root, whose test/ (or val/) is then used.
+
+            Examples:
+              Datasets/cluttered-fashion-mnist.sh
+              cbam train Datasets/cluttered-fashion-mnist --image-size 56 --epochs 5
+              cbam localise Datasets/cluttered-fashion-mnist --model Models/cluttered-fashion-mnist-cbam.safetensors
+              cbam localise Datasets/cluttered-fashion-mnist/test --box full --json
+            """)
+
+    static let batchSizes = 1...1024
+
+    @Argument(help: "The split folder that boxes.csv describes.") var directory: String
+    @Option(help: "The boxes file (default: DIR/boxes.csv); its file names are relative to DIR.") var boxes: String?
+    @Option(help: "The model file (default: the shipped model).") var model: String?
+    @Option(help: "tight: the bounding box of the object's pixels; full: the pasted image's whole box.") var box: BoxedImage.Extent = .tight
+    @Option(help: "Images per forward pass.") var batchSize = 64
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard Self.batchSizes.contains(batchSize) else {
+            throw ValidationError("--batch-size: \(batchSize) is outside \(Self.batchSizes.lowerBound)–\(Self.batchSizes.upperBound)")
+        }
+    }
+
+    /// One map's scores, as the JSON gives them.
+    struct MapScore: Codable, Equatable {
+        var method: ExplanationMethod
+        var layer: String
+        var massInBox: Double
+        var massRatio: Double
+        var pointingHitRate: Double
+    }
+
+    struct Report: Codable, Equatable {
+        var model: String
+        var folder: String
+        var boxes: String
+        var box: BoxedImage.Extent
+        var images: Int
+        /// The mean share of the image the boxes cover: a map without preference scores this in both measures.
+        var boxShare: Double
+        var maps: [MapScore]
+    }
+
+    func run() throws {
+        let root = DataSplit.evaluationFolder(directory)
+        let boxesPath = boxes ?? URL(fileURLWithPath: root).appendingPathComponent("boxes.csv").path
+        let rows = try BoxesFile.read(boxesPath, folder: root)
+        let trained = try TrainedModel(contentsOf: model.map(URL.init(fileURLWithPath:)) ?? ShippedModel.url)
+        let explainer = try Explainer(model: trained, methods: ExplanationMethod.available(for: trained.network))
+        let (images, regions) = try load(rows, root: root, boxesPath: boxesPath)
+        let maps = AttentionLocalisation.measure(explainer, images: images, regions: regions.map { box in { box.contains(x: $0, y: $1) } },
+                                                 batchSize: batchSize)
+        let report = Report(
+            model: trained.url.lastPathComponent, folder: root, boxes: boxesPath, box: box, images: images.count,
+            boxShare: maps.first?.mass.areaShare ?? 0,
+            maps: maps.map { MapScore(method: $0.method, layer: $0.layer, massInBox: $0.mass.massShare,
+                                      massRatio: $0.mass.ratio, pointingHitRate: $0.pointingHitRate) })
+        if json { try printJSONLine(report) } else { print(Self.table(report)) }
+    }
+
+    /// The listed images, decoded, and the box of each that is scored: a box that is empty
+    /// or reaches outside its image is an error naming the image.
+    private func load(_ rows: [BoxedImage], root: String, boxesPath: String) throws -> (images: [Image], regions: [PixelBox]) {
+        var images: [Image] = [], regions: [PixelBox] = []
+        for row in rows {
+            let path = URL(fileURLWithPath: root).appendingPathComponent(row.file).path
+            let image = try Image(contentsOf: path), region = row.box(box)
+            let described = "its \(box.rawValue) box in \(boxesPath) (\(region.x), \(region.y), \(region.width)×\(region.height))"
+            guard !region.isEmpty else {
+                throw CommandFailure("\(path): \(described) is empty\(box == .tight ? "; --box full scores the whole box" : "")")
+            }
+            guard region.fits(width: image.width, height: image.height) else {
+                throw CommandFailure("\(path): \(described) reaches outside the \(image.width)×\(image.height) image")
+            }
+            images.append(image)
+            regions.append(region)
+        }
+        return (images, regions)
+    }
+
+    static func table(_ report: Report) -> String {
+        let boxes = "\(report.box.rawValue) box\(report.images == 1 ? "" : "es")"
+        var lines = ["\(report.model) on \(report.folder): \(report.images) image\(report.images == 1 ? "" : "s"), \(boxes) "
+                     + "covering \(percent(report.boxShare, digits: 1)) of the image on average",
+                     "",
+                     "map                     mass in box   ratio   pointing game"]
+        for map in report.maps {
+            let name = "\(map.layer) \(map.method.title)"
+            lines.append(name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                         + rightAligned(percent(map.massInBox, digits: 1), width: 13)
+                         + rightAligned(fixed(map.massRatio, 2), width: 8)
+                         + rightAligned(percent(map.pointingHitRate, digits: 1), width: 16))
+        }
+        lines += ["",
+                  "ratio: mass in box ÷ the box's share of the image (1: no preference). pointing game: images whose map "
+                  + "maximum lies in the box (a map without preference: \(percent(report.boxShare, digits: 1)))."]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -15,8 +15,9 @@ public struct AxisTicks: Sendable {
     }
 
     /// Ticks for data from `low` to `high` (in any order). An empty span is widened to
-    /// one unit (or a tenth of the value) either side.
-    public init(covering low: Double, _ high: Double, approximateCount: Int = 6) {
+    /// one unit (or a tenth of the value) either side. `wholeNumbers`: steps of at least
+    /// 1, for counts such as epochs.
+    public init(covering low: Double, _ high: Double, approximateCount: Int = 6, wholeNumbers: Bool = false) {
         var (low, high) = (min(low, high), max(low, high))
         if !low.isFinite || !high.isFinite { (low, high) = (0, 1) }
         if high - low <= 1e-12 * max(abs(low), 1) {
@@ -25,7 +26,8 @@ public struct AxisTicks: Sendable {
         }
         let rough = (high - low) / Double(max(approximateCount - 1, 1))
         let magnitude = pow(10, (log10(rough)).rounded(.down))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough * 0.999 }!
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough * 0.999 }!
+        if wholeNumbers { step = max(step, 1) }
         self.step = step
         lower = (low / step).rounded(.down) * step
         upper = (high / step).rounded(.up) * step

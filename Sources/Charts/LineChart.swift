@@ -30,6 +30,8 @@ public struct LineChart {
     public var series: [Series]
     public var title: String?
     public var xTitle: String?
+    /// Ticks on whole numbers only along x (epochs).
+    public var wholeNumberXTicks = false
     public var yTitle: String?
     /// Axis extents; by default round ticks around all points and bands.
     public var xRange: ClosedRange<Double>?
@@ -50,7 +52,7 @@ public struct LineChart {
     var xTicks: AxisTicks {
         if let xRange { return AxisTicks(fixed: xRange.lowerBound, xRange.upperBound) }
         let xs = series.flatMap { $0.points.map(\.x) }
-        return AxisTicks(covering: xs.min() ?? 0, xs.max() ?? 1)
+        return AxisTicks(covering: xs.min() ?? 0, xs.max() ?? 1, wholeNumbers: wholeNumberXTicks)
     }
 
     var yTicks: AxisTicks {

@@ -14,20 +14,28 @@ MODELS/cbam.py and MODELS/model_resnet.py):
     layerK.B.cbam.SpatialGate.spatial.conv.weight, ...spatial.bn.*
     fc.weight, fc.bias
 
-Deliberate differences from the official code (DESIGN.md wins):
-  * SpatialGate BN uses PyTorch defaults (eps 1e-5, momentum 0.1); the official
-    BasicConv uses momentum 0.01.
-  * hidden width is max(C // r, 1) (official: C // r, which can be 0).
-  * init: BN gamma = 1 everywhere (official model_resnet.py sets the
-    SpatialGate BN gamma to 0), Linear layers keep PyTorch's default weight init
-    with biases 0 (official: kaiming_normal on fc.weight only).
+The CBAM module is the official one (MODELS/cbam.py, imported, never copied):
+its spatial gate's BasicConv has BN momentum 0.01, as cbam's. Its hidden width is
+C // r, cbam's max(C // r, 1): the same at every size the fixtures use.
+Initialisation here is not the official one (reset_parameters; fixtures randomise
+BatchNorm anyway so that every gradient is exercised); Tests/PyTorch/make_init_fixture.py
+measures the official init from the authors' ResidualNet itself.
 """
 
 import json
+import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+# CBAM itself is the authors' module (Jongchan/attention-module, MODELS/cbam.py), imported
+# from the copy beside the repository, so "same as the official CBAM" is what the fixtures test.
+REFERENCE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
+                         "shared", "reference", "attention-module")
+sys.path.insert(0, REFERENCE)
+from MODELS.cbam import CBAM  # noqa: E402  ChannelGate (mlp.1, mlp.3) and SpatialGate (spatial.conv, spatial.bn)
 
 FORMAT = "cbam-model-1"
 ARCHITECTURE = "resnet-small"
@@ -61,67 +69,9 @@ class SELayer(nn.Module):
         return x * s.view(n, c, 1, 1)
 
 
-class BasicConv(nn.Module):
-    """Official BasicConv with relu=False, bn=True, bias=False (momentum: PyTorch default)."""
-
-    def __init__(self, in_planes, out_planes, kernel_size, stride=1, padding=0):
-        super().__init__()
-        self.conv = nn.Conv2d(in_planes, out_planes, kernel_size, stride=stride,
-                              padding=padding, bias=False)
-        self.bn = nn.BatchNorm2d(out_planes, eps=1e-5, momentum=0.1, affine=True)
-
-    def forward(self, x):
-        return self.bn(self.conv(x))
-
-
-class ChannelGate(nn.Module):
-    def __init__(self, channels, reduction=8):
-        super().__init__()
-        h = hidden_width(channels, reduction)
-        self.mlp = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(channels, h),
-            nn.ReLU(),
-            nn.Linear(h, channels),
-        )
-
-    def forward(self, x):
-        hw = (x.size(2), x.size(3))
-        avg = F.avg_pool2d(x, hw, stride=hw)
-        mx = F.max_pool2d(x, hw, stride=hw)
-        att = self.mlp(avg) + self.mlp(mx)
-        return x * torch.sigmoid(att).unsqueeze(2).unsqueeze(3)
-
-
-class ChannelPool(nn.Module):
-    """cat(max over channels, mean over channels) -- max first, as official."""
-
-    def forward(self, x):
-        return torch.cat((torch.max(x, 1)[0].unsqueeze(1), torch.mean(x, 1).unsqueeze(1)), dim=1)
-
-
-class SpatialGate(nn.Module):
-    def __init__(self, kernel_size=7):
-        super().__init__()
-        self.compress = ChannelPool()
-        self.spatial = BasicConv(2, 1, kernel_size, stride=1, padding=(kernel_size - 1) // 2)
-
-    def forward(self, x):
-        return x * torch.sigmoid(self.spatial(self.compress(x)))
-
-    def mask(self, x):
-        """The spatial attention map Ms [N,1,H,W] (for attention-map tests)."""
-        return torch.sigmoid(self.spatial(self.compress(x)))
-
-
-class CBAM(nn.Module):
-    def __init__(self, channels, reduction=8):
-        super().__init__()
-        self.ChannelGate = ChannelGate(channels, reduction)
-        self.SpatialGate = SpatialGate()
-
-    def forward(self, x):
-        return self.SpatialGate(self.ChannelGate(x))
+def spatial_mask(gate, x):
+    """The spatial attention map Ms [N,1,H,W] of an official SpatialGate (for attention-map tests)."""
+    return torch.sigmoid(gate.spatial(gate.compress(x)))
 
 
 # ----------------------------------------------------------------------------

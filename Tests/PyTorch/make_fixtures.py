@@ -123,7 +123,7 @@ def network_fixture(attention, channels, seed, filename):
             for b, block in enumerate(getattr(me, lname)):
                 key = f"{lname}.{b}"
                 block.cbam.SpatialGate.register_forward_hook(
-                    lambda mod, inp, o, key=key: masks.__setitem__(key, mod.mask(inp[0])))
+                    lambda mod, inp, o, key=key: masks.__setitem__(key, ref.spatial_mask(mod, inp[0])))
     xe = x.clone().requires_grad_(True)
     elogits = me(xe)
     eloss = loss_fn(elogits, labels)
@@ -231,7 +231,7 @@ def layers_fixture(seed, filename):
                 out["cbam.channel_out"] = f32(fc)
                 # Ms is computed from F' with the spatial BN in train mode
                 m2 = copy.deepcopy(mod.SpatialGate).train()
-                out["cbam.spatial_mask"] = f32(m2.mask(fc))
+                out["cbam.spatial_mask"] = f32(ref.spatial_mask(m2, fc))
             for k, v in mod.state_dict().items():
                 if k.endswith("running_mean") or k.endswith("running_var"):
                     out[f"cbam.train.running.{k}"] = f32(v)

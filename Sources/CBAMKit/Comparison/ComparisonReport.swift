@@ -102,10 +102,22 @@ public struct ComparisonReport: Codable, Equatable, Sendable {
         }
     }
 
+    /// Each model's optimiser as its runs used it: "plain CNN: sgd, lr 0.1, weight decay 0.0005, …".
+    var optimisers: String {
+        models.compactMap { model in
+            runs.first { $0.model == model.model }.map { run in
+                let o = run.options
+                return "\(model.model.title): \(o.optimizer.rawValue), lr \(o.learningRate), weight decay \(o.weightDecay), "
+                    + "batch \(o.batchSize), \(o.warmupEpochs) warm-up epoch\(o.warmupEpochs == 1 ? "" : "s"), "
+                    + "label smoothing \(o.labelSmoothing), crop padding \(o.augmentation.padding)\(o.augmentation.flip ? ", flips" : "")"
+            }
+        }.joined(separator: "; ")
+    }
+
     public var markdown: String {
         var lines = ["# cbam compare", "",
                      "Data: `\(data)`, \(classes.count) classes, \(trainingImages) training and \(validationImages) validation images.  ",
-                     "Budget: \(epochs) epochs per run, seeds \(seeds.map(String.init).joined(separator: ", ")), each model with its own documented optimiser defaults (CNNs: SGD + Nesterov, lr 0.1, wd 5e-4; ViT: AdamW, lr 1e-3, wd 0.05; warm-up then cosine; label smoothing 0.1; the same crop + flip augmentation).  ",
+                     "Budget: \(epochs) epochs per run, seed\(seeds.count == 1 ? "" : "s") \(seeds.map(String.init).joined(separator: ", ")), each model with its own optimiser (\(optimisers)); warm-up then cosine; the same augmentation for every model.  ",
                      "Machine: \(machine)  ",
                      "Command: `\(command)`", "",
                      "| model | parameters | forward MFLOPs/image | training images/s | inference images/s | batch-1 latency | wall time per run | best validation accuracy (mean ± std over seeds) |",
@@ -154,7 +166,9 @@ func median(_ values: [Double]) -> Double {
 /// An accuracy (0…1) in percentage points with two decimals: 0.93512 → "93.51".
 func points(_ accuracy: Double) -> String { String(format: "%.2f", accuracy * 100) }
 
+/// "3 min 12 s", "42 s", "0.4 s": a short run is not "0 s".
 func durationText(_ seconds: Double) -> String {
+    if seconds < 9.95 { return String(format: "%.1f s", seconds) }
     let total = Int(seconds.rounded())
     return total >= 60 ? "\(total / 60) min \(total % 60) s" : "\(total) s"
 }

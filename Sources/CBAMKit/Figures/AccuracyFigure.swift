@@ -15,6 +15,7 @@ public enum AccuracyFigure {
         })
         chart.title = "Validation accuracy, mean ± std over \(report.seeds.count) seed\(report.seeds.count == 1 ? "" : "s")"
         chart.xTitle = "epoch"
+        chart.wholeNumberXTicks = true
         chart.yTitle = "accuracy (%)"
         try chart.render().image.writePNG(to: path)
     }

@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     y = γ·(x − μ)/√(σ² + ε) + β   per channel, then ReLU when `fusedReLU`
 ///
-/// ε 1e-5, momentum 0.1; in training μ and σ² are the batch's (σ² biased) and the
+/// ε 1e-5, momentum 0.1 unless told otherwise; in training μ and σ² are the batch's (σ² biased) and the
 /// running estimates move towards them (σ² unbiased there); otherwise the running
 /// estimates are used. The passes are `ChannelKernels`' per-channel sums and affine map.
 public final class BatchNorm2d: Layer {
@@ -16,7 +16,7 @@ public final class BatchNorm2d: Layer {
     /// PyTorch keeps this counter as int64; the model file writes it so.
     public let batchesTracked: Tensor
     public let epsilon: Float = 1e-5
-    public let momentum: Float = 0.1
+    public let momentum: Float
     public let fusedReLU: Bool
 
     // Saved by forward for backward.
@@ -26,8 +26,10 @@ public final class BatchNorm2d: Layer {
     private var inverseStd: [Float] = []
     private var usedBatchStatistics = false
 
-    public init(_ channels: Int, fusedReLU: Bool = false) {
-        weight = Parameter(Tensor(shape: [channels], values: Array(repeating: 1, count: channels)))
+    /// γ = `scale` (1 as PyTorch; CBAM's spatial gate starts at 0), β = 0.
+    public init(_ channels: Int, fusedReLU: Bool = false, scale: Float = 1, momentum: Float = 0.1) {
+        weight = Parameter(Tensor(shape: [channels], values: Array(repeating: scale, count: channels)))
+        self.momentum = momentum
         bias = Parameter(Tensor.zeros([channels]))
         runningMean = Tensor.zeros([channels])
         runningVariance = Tensor(shape: [channels], values: Array(repeating: 1, count: channels))

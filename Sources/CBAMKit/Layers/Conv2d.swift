@@ -23,16 +23,18 @@ public final class Conv2d: Layer {
         let training: Bool
     }
 
-    /// Kaiming-normal weights (fan_out, ReLU gain), zero bias: DESIGN.md's initialisation.
+    /// Kaiming-normal weights (fan_out, ReLU gain) unless told otherwise, zero bias:
+    /// the official CBAM code's initialisation of every `conv` (DESIGN.md).
     public init(_ inputChannels: Int, _ outputChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = false, outputLayout: Layout = .blocked, generator: inout RandomGenerator) {
+                bias: Bool = false, outputLayout: Layout = .blocked,
+                initialisation: WeightInitialisation = .kaimingNormalFanOut, generator: inout RandomGenerator) {
         self.inputChannels = inputChannels; self.outputChannels = outputChannels
         self.kernel = kernel; self.stride = stride; self.padding = padding
         self.outputLayout = outputLayout
-        let std = (2 / Float(outputChannels * kernel * kernel)).squareRoot()
         let count = outputChannels * inputChannels * kernel * kernel
         weight = Parameter(Tensor(shape: [outputChannels, inputChannels, kernel, kernel],
-                                  values: (0..<count).map { _ in std * generator.nextNormal() }))
+                                  values: initialisation.values(count: count, fanIn: inputChannels * kernel * kernel,
+                                                                fanOut: outputChannels * kernel * kernel, generator: &generator)))
         self.bias = bias ? Parameter(Tensor.zeros([outputChannels])) : nil
         direct = DirectConvolution.handles(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
                                            input: .plain, output: outputLayout)

@@ -9,13 +9,15 @@ public final class Linear: Layer {
     private var products: [MatrixMultiply.Geometry: MatrixMultiply] = [:]
     private var input: Tensor?
 
-    /// PyTorch's default weights, U(−1/√in, 1/√in); biases start at zero (DESIGN.md).
-    public init(_ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true, generator: inout RandomGenerator) {
+    /// PyTorch's default weights, U(−1/√in, 1/√in), unless told otherwise; biases start
+    /// at zero (DESIGN.md).
+    public init(_ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true,
+                initialisation: WeightInitialisation = .pytorchDefault, generator: inout RandomGenerator) {
         self.inputFeatures = inputFeatures
         self.outputFeatures = outputFeatures
-        let bound = 1 / Float(inputFeatures).squareRoot()
         weight = Parameter(Tensor(shape: [outputFeatures, inputFeatures],
-                                  values: (0..<(inputFeatures * outputFeatures)).map { _ in bound * (2 * generator.nextUniform() - 1) }))
+                                  values: initialisation.values(count: inputFeatures * outputFeatures, fanIn: inputFeatures,
+                                                                fanOut: outputFeatures, generator: &generator)))
         self.bias = bias ? Parameter(Tensor.zeros([outputFeatures])) : nil
     }
 

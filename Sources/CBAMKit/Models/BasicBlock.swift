@@ -20,7 +20,9 @@ public final class BasicBlock: Layer {
         conv2 = Conv2d(channels, channels, kernel: 3, padding: 1, generator: &generator)
         bn2 = BatchNorm2d(channels)
         if stride != 1 || inputChannels != channels {
-            downsample = (Conv2d(inputChannels, channels, kernel: 1, stride: stride, generator: &generator), BatchNorm2d(channels))
+            // No "conv" in its key (`downsample.0`), so the official init loop leaves PyTorch's default.
+            downsample = (Conv2d(inputChannels, channels, kernel: 1, stride: stride, initialisation: .pytorchDefault,
+                                 generator: &generator), BatchNorm2d(channels))
         } else {
             downsample = nil
         }

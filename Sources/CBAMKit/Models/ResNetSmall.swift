@@ -31,7 +31,7 @@ public final class ResNetSmall: ImageClassifier, Layer, GradCAMHook {
             inputChannels = channels
         }
         self.stages = stages
-        fc = Linear(4 * w, configuration.classes, generator: &generator)
+        fc = Linear(4 * w, configuration.classes, initialisation: .kaimingNormalFanIn, generator: &generator)
     }
 
     public var blocks: [(key: String, block: BasicBlock)] {

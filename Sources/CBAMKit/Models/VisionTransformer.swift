@@ -27,9 +27,7 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
         self.configuration = configuration
         var generator = RandomGenerator(seed: seed)
         let (d, p, c) = (configuration.width, configuration.patchSize, configuration.channels)
-        patchEmbedding = Conv2d(c, d, kernel: p, stride: p, bias: true, generator: &generator)
-        let bound = 1 / Float(c * p * p).squareRoot()
-        patchEmbedding.weight.value.assign((0..<patchEmbedding.weight.value.count).map { _ in bound * (2 * generator.nextUniform() - 1) })
+        patchEmbedding = Conv2d(c, d, kernel: p, stride: p, bias: true, initialisation: .pytorchDefault, generator: &generator)
         let grid = configuration.imageSize / p
         tokens = TokenEmbedding(dimension: d, patches: grid * grid, generator: &generator)
         blocks = (0..<configuration.depth).map { _ in

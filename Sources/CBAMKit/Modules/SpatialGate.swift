@@ -5,6 +5,9 @@
 /// conv 2 → 1 without bias, BN without ReLU. It runs on the small plain channel-pooled
 /// maps [N, 2, H, W] (maximum first, as the official code orders them); the pooling
 /// itself is fused into `CBAM`. Keys as the official code: `spatial.conv`, `spatial.bn`.
+///
+/// Initialised as the official code: the BN's γ = 0, so Ms = sigmoid(0) = 0.5 everywhere
+/// at the start and the gate opens as it learns; the BN's momentum is 0.01 (its `BasicConv`).
 public final class SpatialGate: Layer {
     public let conv: Conv2d
     public let norm: BatchNorm2d
@@ -13,7 +16,7 @@ public final class SpatialGate: Layer {
 
     public init(kernel: Int = 7, generator: inout RandomGenerator) {
         conv = Conv2d(2, 1, kernel: kernel, padding: kernel / 2, outputLayout: .plain, generator: &generator)
-        norm = BatchNorm2d(1)
+        norm = BatchNorm2d(1, scale: 0, momentum: 0.01)
     }
 
     public var children: [(key: String, module: Module)] { [("spatial.conv", conv), ("spatial.bn", norm)] }

@@ -20,13 +20,13 @@ final class PyTorchReferenceTests: XCTestCase {
     }
 
     /// Builds the fixture's model with its initial weights.
-    private func model(from reference: SafeTensors) throws -> ResNetSmall {
+    private func model(from reference: SafeTensors) throws -> ResNet {
         let m = reference.metadata
         let classes = try JSONSerialization.jsonObject(with: Data(m["classes"]!.utf8)) as! [String]
         let configuration = ModelConfiguration(attention: AttentionKind(rawValue: m["attention"]!)!, channels: Int(m["channels"]!)!,
                                                imageSize: Int(m["image_size"]!)!, classes: classes.count, width: Int(m["width"]!)!,
                                                depth: Int(m["depth"]!)!, reduction: Int(m["reduction"]!)!)
-        let model = ResNetSmall(configuration, seed: 99)
+        let model = ResNet(configuration, seed: 99)
         let keys = Set(model.state.map(\.key))
         try ModelFile.load(reference.tensors.filter { keys.contains($0.key) }, into: model, fileName: "fixture")
         return model

@@ -93,6 +93,12 @@ extension ModelConfiguration {
         }
     }
 
+    /// The model's name in messages: its kind, with the official ResNet it is built on
+    /// ("cbam", "vit", "cbam resnet50").
+    public var name: String {
+        architecture.fixedDepth == nil ? kind.rawValue : "\(kind.rawValue) \(architecture.rawValue)"
+    }
+
     public var kind: Kind {
         guard architecture.isResNet else { return .vit }
         switch attention {

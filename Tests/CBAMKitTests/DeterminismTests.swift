@@ -5,7 +5,7 @@ import CBAMKit
 /// bit for bit: a run can be reproduced and, later, resumed exactly.
 final class DeterminismTests: XCTestCase {
     private func trainedWeights(seed: UInt64) -> [[Float]] {
-        let model = ResNetSmall(ModelConfiguration(attention: .cbam, channels: 3, imageSize: 12, classes: 3, width: 8), seed: seed)
+        let model = ResNet(ModelConfiguration(attention: .cbam, channels: 3, imageSize: 12, classes: 3, width: 8), seed: seed)
         var generator = RandomGenerator(seed: seed &+ 1)
         let images = Tensor(shape: [6, 3, 12, 12], values: (0..<(6 * 3 * 144)).map { _ in generator.nextNormal() })
         let labels = [0, 1, 2, 0, 1, 2]

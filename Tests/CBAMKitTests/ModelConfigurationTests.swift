@@ -11,6 +11,10 @@ final class ModelConfigurationTests: XCTestCase {
         ModelConfiguration(kind: .cbam, channels: 3, imageSize: 33, classes: 3),
         ModelConfiguration(attention: .cbam, channels: 1, imageSize: 9, classes: 2, width: 5, depth: 3, reduction: 16),
         ModelConfiguration(attention: .se, channels: 3, imageSize: 16, classes: 4, width: 8, depth: 2, reduction: 100),
+        ModelConfiguration(architecture: .resnet18, attention: .cbam, channels: 3, imageSize: 32, classes: 10, width: 8),
+        ModelConfiguration(architecture: .resnet34, attention: .se, channels: 1, imageSize: 45, classes: 3, width: 4, reduction: 2),
+        ModelConfiguration(architecture: .resnet50, attention: .cbam, channels: 3, imageSize: 33, classes: 5, width: 4, reduction: 4),
+        ModelConfiguration(architecture: .resnet101, attention: .none, channels: 3, imageSize: 64, classes: 2, width: 2),
         ModelConfiguration(kind: .vit, channels: 3, imageSize: 32, classes: 10),
         ModelConfiguration(architecture: .vitTiny, attention: .none, channels: 1, imageSize: 12, classes: 5,
                            width: 12, depth: 2, patchSize: 3, heads: 3, mlpRatio: 3),
@@ -32,6 +36,60 @@ final class ModelConfigurationTests: XCTestCase {
             ModelConfiguration(kind: $0, channels: 3, imageSize: 32, classes: 10).forwardFLOPsPerImage
         }
         XCTAssertEqual(flops, Self.referenceFLOPs)
+    }
+
+    /// The official ResNets at 3×224×224 and 1000 classes, counted from the fields alone:
+    /// the plain ones have torchvision's parameter counts (the same networks), CBAM adds
+    /// what the paper's Table 4 lists (ResNet-50 + CBAM: 28.09 M), and the multiply-adds
+    /// torchvision lists (1.81 / 3.66 / 4.09 / 7.80 G).
+    func testTheOfficialResNetsCountAsPublished() throws {
+        func configuration(_ architecture: ModelConfiguration.Architecture, _ attention: AttentionKind) -> ModelConfiguration {
+            ModelConfiguration(architecture: architecture, attention: attention, channels: 3, imageSize: 224, classes: 1000)
+        }
+        let torchvision: [ModelConfiguration.Architecture: (parameters: Int, gigaMultiplyAdds: Double)] = [
+            .resnet18: (11_689_512, 1.81), .resnet34: (21_797_672, 3.66), .resnet50: (25_557_032, 4.09), .resnet101: (44_549_160, 7.80),
+        ]
+        for (architecture, published) in torchvision {
+            let plain = configuration(architecture, .none)
+            try plain.validate()
+            XCTAssertEqual(plain.reduction, 16, "\(architecture): r = 16 as in the paper")
+            XCTAssertEqual(plain.parameterCount, published.parameters, "\(architecture)")
+            XCTAssertEqual(Double(plain.forwardFLOPsPerImage) / 2e9, published.gigaMultiplyAdds, accuracy: 0.02, "\(architecture)")
+            try configuration(architecture, .cbam).validate()
+        }
+        XCTAssertEqual(Double(configuration(.resnet50, .cbam).parameterCount) / 1e6, 28.09, accuracy: 0.005)
+        XCTAssertEqual(ModelConfiguration(kind: .cbam).reduction, 8, "resnet-small keeps r = 8")
+    }
+
+    /// The official ResNets fix their depth and need S ≥ 32; a contradicting depth is
+    /// refused by name.
+    func testTheOfficialResNetsBounds() {
+        var configuration = ModelConfiguration(kind: .cbam, resnet: .resnet50)
+        XCTAssertEqual(configuration.depth, 50)
+        XCTAssertNoThrow(try configuration.validate())
+        configuration.depth = 3
+        XCTAssertThrowsError(try configuration.validate()) { error in
+            XCTAssertEqual((error as? ModelConfiguration.Invalid)?.description,
+                           "depth: 3 contradicts resnet50, whose depth is 50 (depth counts blocks per stage only for resnet-small)")
+        }
+        configuration = ModelConfiguration(kind: .se, resnet: .resnet18, imageSize: 28)
+        XCTAssertThrowsError(try configuration.validate()) { XCTAssertEqual(($0 as? ModelConfiguration.Invalid)?.field, .imageSize) }
+    }
+
+    /// A model file stores an official ResNet's fields (its depth and r among them) and
+    /// reads them back to the same configuration.
+    func testAnOfficialResNetsMetadataRoundTrips() throws {
+        let configuration = ModelConfiguration(architecture: .resnet50, attention: .se, channels: 3, imageSize: 64, classes: 2, width: 16)
+        let metadata = ModelMetadata(configuration: configuration, classNames: ["a", "b"], mean: [0, 0, 0], std: [1, 1, 1])
+        XCTAssertEqual(metadata.strings["architecture"], "resnet50")
+        XCTAssertEqual(metadata.strings["depth"], "50")
+        XCTAssertEqual(metadata.strings["reduction"], "16")
+        XCTAssertEqual(try ModelMetadata(strings: metadata.strings, fileName: "m.safetensors").configuration, configuration)
+        var strings = metadata.strings
+        strings["depth"] = "18"
+        FileTestSupport.assertFails("m.safetensors: metadata 'depth': 18 contradicts resnet50, whose depth is 50 (depth counts blocks per stage only for resnet-small)") {
+            _ = try ModelMetadata(strings: strings, fileName: "m.safetensors")
+        }
     }
 
     func testIssueTenCrashesAreRefusedByTheBounds() {

@@ -34,6 +34,24 @@ final class OptionValidationTests: XCTestCase {
         assertUsageError(["localise", Self.folder, "--batch-size", "0"], naming: "--batch-size")
     }
 
+    /// `--arch` picks the ResNet for plain, se and cbam in train, compare and bench, with
+    /// its own defaults (r = 16); the ViT, a depth that contradicts the architecture and
+    /// an image too small for it are usage errors naming the option.
+    func testTheArchitectureOption() throws {
+        let bench = try XCTUnwrap(try CBAM.parseAsRoot(["bench", "--model", "se", "--arch", "resnet50"]) as? BenchNetwork)
+        let model = try bench.benchedOptions().model
+        XCTAssertEqual([model.architecture.rawValue, model.attention.rawValue], ["resnet50", "se"])
+        XCTAssertEqual([model.width, model.depth, model.reduction], [64, 50, 16])
+        XCTAssertEqual(try (CBAM.parseAsRoot(["bench", "--model", "cbam"]) as? BenchNetwork)?.benchedOptions().model.reduction, 8)
+        XCTAssertNoThrow(try CBAM.parseAsRoot(["train", Self.folder, "--arch", "resnet18", "--model", "plain", "--width", "16"]))
+        XCTAssertNoThrow(try CBAM.parseAsRoot(["compare", Self.folder, "--arch", "resnet101", "--models", "plain,cbam"]))
+        assertUsageError(["train", Self.folder, "--arch", "resnet18", "--model", "vit"], naming: "--arch")
+        assertUsageError(["compare", Self.folder, "--arch", "resnet34", "--models", "cbam,vit"], naming: "--arch")
+        assertUsageError(["bench", "--arch", "vit-tiny"], naming: "--arch")
+        assertUsageError(["train", Self.folder, "--arch", "resnet50", "--depth", "3"], naming: "--depth")
+        assertUsageError(["bench", "--arch", "resnet18", "--image-size", "28"], naming: "--image-size")
+    }
+
     /// train and compare take the same sizes: one accepts exactly what the other does.
     func testTrainAndCompareAcceptTheSameSizes() {
         let sizes: [[String]] = [

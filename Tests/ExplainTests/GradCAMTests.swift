@@ -4,9 +4,9 @@ import CBAMKit
 /// Grad-CAM's gradient against finite differences, and its map against CAM.
 final class GradCAMTests: XCTestCase {
     /// A tiny CBAM network after a forward in `.explaining` mode on two images.
-    private func explainedNetwork(_ kind: ModelConfiguration.Kind = .cbam) -> (ResNetSmall, Tensor) {
+    private func explainedNetwork(_ kind: ModelConfiguration.Kind = .cbam) -> (ResNet, Tensor) {
         let configuration = TinyModels.configuration(kind, channels: 1, imageSize: 12)
-        let network = ResNetSmall(configuration, seed: 21)
+        let network = ResNet(configuration, seed: 21)
         _ = network.forward(TinyModels.randomImages(count: 4, configuration: configuration, seed: 1), .training)
         let images = TinyModels.randomImages(count: 2, configuration: configuration, seed: 2)
         _ = network.forward(images, .explaining)

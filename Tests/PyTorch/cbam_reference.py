@@ -116,7 +116,7 @@ class BasicBlock(nn.Module):
         return self.relu(out + shortcut)
 
 
-class ResNetSmall(nn.Module):
+class ResNet(nn.Module):
     def __init__(self, in_channels=3, num_classes=10, width=32, depth=1,
                  attention="none", reduction=8):
         super().__init__()
@@ -250,7 +250,7 @@ def parse_metadata(meta):
 def model_from_metadata(meta):
     """Build an (uninitialised-weights) ResNetSmall from a model file's metadata."""
     m = parse_metadata(meta)
-    model = ResNetSmall(in_channels=m["channels"], num_classes=len(m["classes"]),
+    model = ResNet(in_channels=m["channels"], num_classes=len(m["classes"]),
                         width=m["width"], depth=m["depth"], attention=m["attention"],
                         reduction=m["reduction"])
     return model, m

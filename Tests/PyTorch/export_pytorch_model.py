@@ -45,7 +45,7 @@ def main():
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
 
-    model = ref.ResNetSmall(in_channels=args.channels, num_classes=args.classes, width=args.width,
+    model = ref.ResNet(in_channels=args.channels, num_classes=args.classes, width=args.width,
                             depth=args.depth, attention=args.attention, reduction=args.reduction)
     if not args.plain_init:
         ref.randomize_for_testing(model)

@@ -86,7 +86,7 @@ def optimiser_steps(named_params, grads, make_opt, prefix, out):
 
 def network_fixture(attention, channels, seed, filename):
     torch.manual_seed(seed)
-    model = ref.ResNetSmall(in_channels=channels, num_classes=CLASSES, width=WIDTH,
+    model = ref.ResNet(in_channels=channels, num_classes=CLASSES, width=WIDTH,
                             depth=DEPTH, attention=attention, reduction=REDUCTION)
     ref.randomize_for_testing(model)
     x = torch.randn(BATCH, channels, IMAGE, IMAGE)

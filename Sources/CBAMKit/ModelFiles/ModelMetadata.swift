@@ -95,7 +95,7 @@ extension ModelMetadata {
         let architectureText = try string(ModelConfiguration.Field.architecture.metadataKey)
         guard let architecture = ModelConfiguration.Architecture(rawValue: architectureText) else {
             throw failure("unknown architecture '\(architectureText)' (this version knows "
-                          + ModelConfiguration.Architecture.allCases.map(\.rawValue).joined(separator: " and ") + ")")
+                          + ModelConfiguration.Architecture.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
         configuration.architecture = architecture
         configuration.classes = classNames.count

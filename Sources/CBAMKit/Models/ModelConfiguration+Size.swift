@@ -10,25 +10,29 @@ extension ModelConfiguration {
         var multiplyAdds: Int { outputSide * outputSide * weights }
     }
 
-    /// A ResNet block's convolutions and its attention's hidden width.
+    /// A ResNet block's convolutions, and the channels and side its attention sees.
     struct BlockShape {
-        var convolutions: [ConvolutionShape]   // conv1, conv2, then downsample's 1×1 when present
+        var convolutions: [ConvolutionShape]   // the branch's, then downsample's 1×1 when present
         var channels, side: Int
     }
 
-    /// ResNet-small's blocks in order, with the stem first as a block of one convolution.
+    /// The ResNet's blocks in order (`ResNetLayout`), with the stem first as a block of
+    /// one convolution (its side the stem's output, before any max-pool).
     var resnetBlocks: [BlockShape] {
-        var side = imageSize
-        var blocks = [BlockShape(convolutions: [ConvolutionShape(input: channels, output: width, kernel: 3, outputSide: side)],
-                                 channels: width, side: side)]
+        let layout = ResNetLayout(self)
+        var side = (imageSize - 1) / layout.stemStride + 1
+        var blocks = [BlockShape(convolutions: [ConvolutionShape(input: channels, output: width, kernel: layout.stemKernel,
+                                                                 outputSide: side)], channels: width, side: side)]
+        if let pool = layout.stemPool { side = pool.outputSide(side) }
         var input = width
-        for stage in 0..<3 {
-            let channels = width << stage
-            for index in 0..<depth {
-                let stride = stage > 0 && index == 0 ? 2 : 1
-                side = (side - 1) / stride + 1
-                var convolutions = [ConvolutionShape(input: input, output: channels, kernel: 3, outputSide: side),
-                                    ConvolutionShape(input: channels, output: channels, kernel: 3, outputSide: side)]
+        for stage in layout.stages {
+            let channels = stage.planes * layout.design.expansion
+            for index in 0..<stage.blocks {
+                let stride = index == 0 ? stage.stride : 1
+                var convolutions = layout.design.convolutions(input: input, planes: stage.planes, stride: stride).map {
+                    side = (side - 1) / $0.stride + 1   // odd kernel k, padding k / 2
+                    return ConvolutionShape(input: $0.input, output: $0.output, kernel: $0.kernel, outputSide: side)
+                }
                 if stride != 1 || input != channels {
                     convolutions.append(ConvolutionShape(input: input, output: channels, kernel: 1, outputSide: side))
                 }
@@ -42,7 +46,7 @@ extension ModelConfiguration {
     /// Trainable values: what `ImageClassifier.parameterCount` counts.
     public var parameterCount: Int {
         switch architecture {
-        case .resnetSmall:
+        case .resnetSmall, .resnet18, .resnet34, .resnet50, .resnet101:
             var count = 0
             for (index, block) in resnetBlocks.enumerated() {
                 // Every convolution is followed by a BatchNorm (γ, β).
@@ -50,7 +54,7 @@ extension ModelConfiguration {
                 guard index > 0 else { continue }
                 count += attentionParameters(channels: block.channels)
             }
-            return count + 4 * width * classes + classes
+            return count + ResNetLayout(self).features * classes + classes
         case .vitTiny:
             let (d, hidden, tokens) = (width, mlpRatio * width, patches + 1)
             let embedding = channels * d * patchSize * patchSize + d + d + tokens * d
@@ -73,7 +77,7 @@ extension ModelConfiguration {
     /// variance and batch count.
     public var stateCount: Int {
         switch architecture {
-        case .resnetSmall:
+        case .resnetSmall, .resnet18, .resnet34, .resnet50, .resnet101:
             let normalisations = resnetBlocks.reduce(0) { $0 + $1.convolutions.reduce(0) { $0 + 2 * $1.output + 1 } }
             let spatialGates = attention == .cbam ? 3 * (resnetBlocks.count - 1) : 0
             return parameterCount + normalisations + spatialGates
@@ -87,7 +91,7 @@ extension ModelConfiguration {
     /// the last block here computes the class token's row alone.
     public var forwardFLOPsPerImage: Int {
         switch architecture {
-        case .resnetSmall:
+        case .resnetSmall, .resnet18, .resnet34, .resnet50, .resnet101:
             var flops = 0
             for (index, block) in resnetBlocks.enumerated() {
                 flops += 2 * block.convolutions.reduce(0) { $0 + $1.multiplyAdds }
@@ -100,7 +104,7 @@ extension ModelConfiguration {
                     flops += 2 * 2 * 2 * block.channels * hidden + 2 * block.side * block.side * 2 * 7 * 7
                 }
             }
-            return flops + 2 * 4 * width * classes
+            return flops + 2 * ResNetLayout(self).features * classes
         case .vitTiny:
             let (d, t, hidden) = (width, patches + 1, mlpRatio * width)
             let perBlock = 2 * t * d * (3 * d + d + 2 * hidden)   // qkv, proj, fc1, fc2
@@ -115,10 +119,10 @@ extension ModelConfiguration {
     public var activationBytesPerImage: Double {
         func padded(_ channels: Int) -> Double { Double((channels + 15) / 16 * 16) }
         switch architecture {
-        case .resnetSmall:
+        case .resnetSmall, .resnet18, .resnet34, .resnet50, .resnet101:
             // Each convolution's output, its BatchNorm's, the gated output and their gradients.
             let values = resnetBlocks.reduce(0.0) { sum, block in
-                sum + Double(block.convolutions.count) * 6 * padded(block.channels) * Double(block.side * block.side)
+                sum + block.convolutions.reduce(0.0) { $0 + 6 * padded($1.output) * Double($1.outputSide * $1.outputSide) }
             }
             return 4 * values
         case .vitTiny:

@@ -27,6 +27,8 @@ extension ModelConfiguration {
         public static let imageSize = 8...2048
         public static let width = 1...4096
         public static let depth = 1...256
+        /// The official ResNets downsample 32×: S ≥ 32 leaves their last stage at least 1×1.
+        public static let officialResNetImageSize = 32
         public static let reduction = 1...4096
         public static let classes = 2...100_000
         public static let patchSize = 1...256
@@ -58,6 +60,16 @@ extension ModelConfiguration {
         switch architecture {
         case .resnetSmall:
             try check(.reduction, reduction, in: Limits.reduction)
+        case .resnet18, .resnet34, .resnet50, .resnet101:
+            try check(.reduction, reduction, in: Limits.reduction)
+            guard depth == architecture.fixedDepth else {
+                throw Invalid(field: .depth, reason: "\(depth) contradicts \(architecture.rawValue), whose depth is "
+                              + "\(architecture.fixedDepth!) (depth counts blocks per stage only for resnet-small)")
+            }
+            guard imageSize >= Limits.officialResNetImageSize else {
+                throw Invalid(field: .imageSize, reason: "\(imageSize) is below \(Limits.officialResNetImageSize), the smallest "
+                              + "\(architecture.rawValue) takes (it halves the image five times)")
+            }
         case .vitTiny:
             try check(.patchSize, patchSize, in: Limits.patchSize)
             try check(.heads, heads, in: Limits.heads)

@@ -4,6 +4,8 @@
 public struct ModelConfiguration: Hashable, Sendable, Codable {
     public enum Architecture: String, Sendable, Codable, CaseIterable {
         case resnetSmall = "resnet-small"
+        /// The official CBAM ResNets (DESIGN.md, "The official CBAM ResNets").
+        case resnet18, resnet34, resnet50, resnet101
         case vitTiny = "vit-tiny"
     }
 
@@ -15,9 +17,11 @@ public struct ModelConfiguration: Hashable, Sendable, Codable {
     /// Input side S: images are resized to S×S.
     public var imageSize = 32
     public var classes = 10
-    /// ResNet: base width w. ViT: embedding dimension d.
+    /// ResNet: base width w, the stem's and the first stage's (stages w, 2w, 4w(, 8w)
+    /// times the block's expansion). ViT: embedding dimension d.
     public var width = 32
-    /// ResNet: BasicBlocks per stage. ViT: encoder blocks.
+    /// resnet-small: BasicBlocks per stage. resnet18 … resnet101: 18 … 101, fixed by the
+    /// architecture. ViT: encoder blocks.
     public var depth = 1
     /// SE/CBAM reduction r.
     public var reduction = 8
@@ -26,12 +30,46 @@ public struct ModelConfiguration: Hashable, Sendable, Codable {
     public var heads = 4
     public var mlpRatio = 2
 
+    /// Width, depth and reduction default to the architecture's (`Architecture.defaultSizes`).
     public init(architecture: Architecture = .resnetSmall, attention: AttentionKind = .cbam, channels: Int = 3,
-                imageSize: Int = 32, classes: Int = 10, width: Int = 32, depth: Int = 1, reduction: Int = 8,
+                imageSize: Int = 32, classes: Int = 10, width: Int? = nil, depth: Int? = nil, reduction: Int? = nil,
                 patchSize: Int = 4, heads: Int = 4, mlpRatio: Int = 2) {
+        let defaults = architecture.defaultSizes
         self.architecture = architecture; self.attention = attention; self.channels = channels
-        self.imageSize = imageSize; self.classes = classes; self.width = width; self.depth = depth
-        self.reduction = reduction; self.patchSize = patchSize; self.heads = heads; self.mlpRatio = mlpRatio
+        self.imageSize = imageSize; self.classes = classes; self.width = width ?? defaults.width
+        self.depth = depth ?? defaults.depth; self.reduction = reduction ?? defaults.reduction
+        self.patchSize = patchSize; self.heads = heads; self.mlpRatio = mlpRatio
+    }
+}
+
+// MARK: - What each architecture fixes
+
+extension ModelConfiguration.Architecture {
+    /// The ResNets, the CNNs that take `--model plain|se|cbam` (everything but the ViT).
+    public static var resnets: [Self] { allCases.filter(\.isResNet) }
+
+    public var isResNet: Bool { self != .vitTiny }
+
+    /// DESIGN.md's defaults, the one place they are decided: resnet-small w = 32, one
+    /// block per stage, r = 8; the official ResNets w = 64 and r = 16 as in the paper,
+    /// their depth their name's; the ViT d = 96 and 4 blocks.
+    public var defaultSizes: (width: Int, depth: Int, reduction: Int) {
+        switch self {
+        case .resnetSmall: return (32, 1, 8)
+        case .vitTiny: return (96, 4, 8)
+        default: return (64, fixedDepth!, 16)
+        }
+    }
+
+    /// The depth an official ResNet's name states (nil where `depth` is free).
+    public var fixedDepth: Int? {
+        switch self {
+        case .resnet18: return 18
+        case .resnet34: return 34
+        case .resnet50: return 50
+        case .resnet101: return 101
+        case .resnetSmall, .vitTiny: return nil
+        }
     }
 }
 
@@ -43,24 +81,30 @@ extension ModelConfiguration {
         case plain, se, cbam, vit
     }
 
-    /// DESIGN.md's defaults for a `--model` name (ResNet: w = 32, depth 1; ViT: d = 96,
-    /// 4 blocks, 4 heads, p = 4).
-    public init(kind: Kind, channels: Int = 3, imageSize: Int = 32, classes: Int = 10) {
+    /// DESIGN.md's defaults for a `--model` name on the ResNet `resnet` (ignored for the
+    /// ViT): the architecture's sizes (`Architecture.defaultSizes`); the ViT's 4 heads, p = 4.
+    public init(kind: Kind, resnet: Architecture = .resnetSmall, channels: Int = 3, imageSize: Int = 32, classes: Int = 10) {
+        precondition(resnet.isResNet, "\(resnet.rawValue) is not a ResNet")
         switch kind {
-        case .plain: self.init(attention: .none, channels: channels, imageSize: imageSize, classes: classes)
-        case .se: self.init(attention: .se, channels: channels, imageSize: imageSize, classes: classes)
-        case .cbam: self.init(attention: .cbam, channels: channels, imageSize: imageSize, classes: classes)
-        case .vit: self.init(architecture: .vitTiny, attention: .none, channels: channels, imageSize: imageSize,
-                             classes: classes, width: 96, depth: 4)
+        case .plain: self.init(architecture: resnet, attention: .none, channels: channels, imageSize: imageSize, classes: classes)
+        case .se: self.init(architecture: resnet, attention: .se, channels: channels, imageSize: imageSize, classes: classes)
+        case .cbam: self.init(architecture: resnet, attention: .cbam, channels: channels, imageSize: imageSize, classes: classes)
+        case .vit: self.init(architecture: .vitTiny, attention: .none, channels: channels, imageSize: imageSize, classes: classes)
         }
     }
 
+    /// The model's name in messages: its kind, with the official ResNet it is built on
+    /// ("cbam", "vit", "cbam resnet50").
+    public var name: String {
+        architecture.fixedDepth == nil ? kind.rawValue : "\(kind.rawValue) \(architecture.rawValue)"
+    }
+
     public var kind: Kind {
-        switch (architecture, attention) {
-        case (.vitTiny, _): return .vit
-        case (.resnetSmall, .none): return .plain
-        case (.resnetSmall, .se): return .se
-        case (.resnetSmall, .cbam): return .cbam
+        guard architecture.isResNet else { return .vit }
+        switch attention {
+        case .none: return .plain
+        case .se: return .se
+        case .cbam: return .cbam
         }
     }
 }
@@ -70,9 +114,6 @@ extension ModelConfiguration {
 extension ModelConfiguration {
     /// A freshly initialised network of this configuration; call it on a validated one.
     public func makeModel(seed: UInt64) -> ImageClassifier {
-        switch architecture {
-        case .resnetSmall: return ResNetSmall(self, seed: seed)
-        case .vitTiny: return VisionTransformer(self, seed: seed)
-        }
+        architecture.isResNet ? ResNet(self, seed: seed) : VisionTransformer(self, seed: seed)
     }
 }

@@ -26,9 +26,10 @@ struct BenchNetwork: ParsableCommand {
     func validate() throws { _ = try benchedOptions() }
 
     func run() throws {
-        var benchmark = NetworkBenchmark(options: try benchedOptions())
+        let options = try benchedOptions()
+        var benchmark = NetworkBenchmark(options: options)
         benchmark.profile = profile
-        let result = benchmark.run(name: model.rawValue)
+        let result = benchmark.run(name: options.model.name)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

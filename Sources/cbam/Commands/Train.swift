@@ -70,7 +70,7 @@ struct Train: ParsableCommand {
                                   modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
         }
         let o = trainer.options
-        StandardError.line("Training \(o.model.kind.rawValue) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(o.epochs) epochs, batch \(o.batchSize), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed)")
+        StandardError.line("Training \(o.model.name) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(o.epochs) epochs, batch \(o.batchSize), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed)")
 
         InterruptFlag.shared.install(message: "Stopping after this batch and writing a checkpoint (Ctrl-C again to quit at once)…")
         var progress = TrainingProgress(epochs: o.epochs, batchSize: o.batchSize, batchesPerEpoch: trainer.batchesPerEpoch,

@@ -11,7 +11,7 @@ struct TrainingSetup {
 
     /// Validated options for one model; a bad value is a usage error naming its option.
     func options(_ kind: ModelConfiguration.Kind, epochs: Int, seed: UInt64, channels: Int, classes: Int) throws -> TrainingOptions {
-        let configuration = size.configuration(kind, input: input, channels: channels, classes: classes)
+        let configuration = try size.configuration(kind, input: input, channels: channels, classes: classes)
         var options = TrainingOptions.defaults(for: configuration, epochs: epochs, seed: seed)
         optimizer.apply(to: &options)
         data?.apply(to: &options)

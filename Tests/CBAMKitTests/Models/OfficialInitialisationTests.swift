@@ -2,7 +2,7 @@ import CBAMKit
 import Foundation
 import XCTest
 
-/// resnet-small starts as the official CBAM code starts its networks: the statistics of
+/// Every ResNet starts as the official CBAM code starts its networks: the statistics of
 /// each kind of tensor, scaled by its fan so that any width compares, equal those of the
 /// authors' own `ResidualNet` (Fixtures/official_init.json, from
 /// Tests/PyTorch/make_init_fixture.py importing Jongchan/attention-module).
@@ -50,20 +50,24 @@ final class OfficialInitialisationTests: XCTestCase {
         return sums.reduce(into: [:]) { rms, sum in rms[sum.key] = (sum.value / Double(counts[sum.key]!)).squareRoot() }
     }
 
-    func testResNetSmallStartsAsTheOfficialCode() throws {
+    /// resnet-small, and the official ResNets themselves (ResNet-50 at a quarter width,
+    /// to keep the test quick: the rules do not depend on the width).
+    func testTheResNetsStartAsTheOfficialCode() throws {
         let fixture = try fixture()
         let fans = fixture.rules.compactMapValues(\.fan)
         XCTAssertEqual(Set(fans.keys), ["conv.weight", "fc.weight", "downsample.weight", "mlp.weight"])
-        for attention in [AttentionKind.cbam, .se] {
-            let network = ModelConfiguration(attention: attention, channels: 3, imageSize: 32, classes: 10, width: 64)
-                .makeModel(seed: 5)
+        let networks: [(ModelConfiguration.Architecture, AttentionKind, width: Int)] = [
+            (.resnetSmall, .cbam, 64), (.resnetSmall, .se, 64), (.resnet18, .cbam, 64), (.resnet50, .se, 16)]
+        for (architecture, attention, width) in networks {
+            let network = ModelConfiguration(architecture: architecture, attention: attention, channels: 3, imageSize: 32,
+                                             classes: 10, width: width).makeModel(seed: 5)
             for (kind, rms) in scaledRMS(network, fans: fans) {
                 let expected = try XCTUnwrap(fixture.rules[kind]?.scaledRMS)
-                XCTAssertEqual(rms, expected, accuracy: 0.05 * expected, "\(attention) \(kind)")
+                XCTAssertEqual(rms, expected, accuracy: 0.05 * expected, "\(architecture) \(attention) \(kind)")
             }
             for (key, parameter) in network.parameters {
                 guard let kind = kind(key), let values = fixture.rules[kind]?.values else { continue }
-                XCTAssertEqual(Set(parameter.value.scalars.map(Double.init)), Set(values), "\(attention) \(key)")
+                XCTAssertEqual(Set(parameter.value.scalars.map(Double.init)), Set(values), "\(architecture) \(attention) \(key)")
             }
         }
     }
@@ -73,13 +77,13 @@ final class OfficialInitialisationTests: XCTestCase {
     func testTheSpatialGateStartsHalfOpenWithTheOfficialMomentum() throws {
         let rules = try fixture().rules
         let network = try XCTUnwrap(ModelConfiguration(attention: .cbam, channels: 3, imageSize: 16, classes: 4, width: 8)
-            .makeModel(seed: 1) as? ResNetSmall)
+            .makeModel(seed: 1) as? ResNet)
         var generator = RandomGenerator(seed: 2)
         _ = network.forward(Tensor(shape: [2, 3, 16, 16], values: (0..<1536).map { _ in generator.nextNormal() }), .training)
         for (key, block) in network.blocks {
             let cbam = try XCTUnwrap(block.attention as? CBAM, key)
             XCTAssertEqual(cbam.spatialGate.norm.momentum, Float(try XCTUnwrap(rules["spatial_bn.weight"]?.momentum)), key)
-            XCTAssertEqual(block.bn1.momentum, Float(try XCTUnwrap(rules["bn.weight"]?.momentum)), key)
+            XCTAssertEqual(block.branch[0].norm.momentum, Float(try XCTUnwrap(rules["bn.weight"]?.momentum)), key)
             XCTAssertEqual(Set(try XCTUnwrap(cbam.spatialAttention).scalars), [0.5], key)
         }
     }

@@ -1,40 +1,40 @@
-/// DESIGN.md's "resnet-small": a 3×3 stem, three stages of BasicBlocks of width
-/// w, 2w, 4w (stages 2 and 3 start with stride 2), global average pooling and a
-/// linear head. Keys follow the official CBAM ResNet (`conv1`, `layer1.0.conv1`, `fc`).
-/// Grad-CAM explains its last stage.
-public final class ResNetSmall: ImageClassifier, Layer, GradCAMHook {
+/// Every ResNet of DESIGN.md, laid out by `ResNetLayout`: "resnet-small" (a 3×3 stem,
+/// three stages of basic blocks of width w, 2w, 4w) and the official CBAM ResNets
+/// (a 7×7/2 stem and 3×3/2 max-pool, four stages of basic blocks or bottlenecks);
+/// then global average pooling and a linear head. Keys follow the official CBAM
+/// ResNet (`conv1`, `bn1`, `layer1.0.conv1`, `fc`). Grad-CAM explains its last stage.
+public final class ResNet: ImageClassifier, Layer, GradCAMHook {
     public let configuration: ModelConfiguration
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
-    public let stages: [[BasicBlock]]
+    /// The official ResNets' stem max-pool; nil for resnet-small.
+    public let maxpool: MaxPool2d?
+    public let stages: [[ResidualBlock]]
     public let fc: Linear
 
-    private var pooledShape: [Int] = []
     private var lastFeatures: Tensor?
 
     public init(_ configuration: ModelConfiguration, seed: UInt64 = 0) {
         self.configuration = configuration
+        let layout = ResNetLayout(configuration)
         var generator = RandomGenerator(seed: seed)
         let w = configuration.width
-        conv1 = Conv2d(configuration.channels, w, kernel: 3, padding: 1, generator: &generator)
+        conv1 = Conv2d(configuration.channels, w, kernel: layout.stemKernel, stride: layout.stemStride,
+                       padding: layout.stemKernel / 2, generator: &generator)
         bn1 = BatchNorm2d(w, fusedReLU: true)
-        var stages: [[BasicBlock]] = []
+        maxpool = layout.stemPool.map { MaxPool2d(kernel: $0.kernel, stride: $0.stride, padding: $0.padding) }
         var inputChannels = w
-        for k in 0..<3 {
-            let channels = w << k
-            stages.append((0..<configuration.depth).map { i in
-                let block = BasicBlock(i == 0 ? inputChannels : channels, channels, stride: (k > 0 && i == 0) ? 2 : 1,
-                                       attention: configuration.attention, reduction: configuration.reduction,
-                                       generator: &generator)
-                return block
-            })
-            inputChannels = channels
+        stages = layout.stages.map { stage in
+            (0..<stage.blocks).map { i in
+                defer { inputChannels = stage.planes * layout.design.expansion }
+                return ResidualBlock(layout.design, inputChannels, planes: stage.planes, stride: i == 0 ? stage.stride : 1,
+                                     attention: configuration.attention, reduction: configuration.reduction, generator: &generator)
+            }
         }
-        self.stages = stages
-        fc = Linear(4 * w, configuration.classes, initialisation: .kaimingNormalFanIn, generator: &generator)
+        fc = Linear(layout.features, configuration.classes, initialisation: .kaimingNormalFanIn, generator: &generator)
     }
 
-    public var blocks: [(key: String, block: BasicBlock)] {
+    public var blocks: [(key: String, block: ResidualBlock)] {
         stages.enumerated().flatMap { k, stage in stage.enumerated().map { ("layer\(k + 1).\($0)", $1) } }
     }
 
@@ -47,7 +47,7 @@ public final class ResNetSmall: ImageClassifier, Layer, GradCAMHook {
     }
 
     public var gradCAMHook: GradCAMHook? { self }
-    /// The last stage, "layer3".
+    /// The last stage, "layer3" or "layer4".
     public var gradCAMLayer: String { "layer\(stages.count)" }
 
     /// The last stage's output from the last forward (for Grad-CAM).
@@ -57,9 +57,9 @@ public final class ResNetSmall: ImageClassifier, Layer, GradCAMHook {
         precondition(images.shape.count == 4 && images.channels == configuration.channels,
                      "expected images [N, \(configuration.channels), H, W], got \(images.shape)")
         var x = mode == .inference ? conv1.forward(images, foldingIn: bn1) : bn1.forward(conv1.forward(images, mode), mode)
+        if let maxpool { x = maxpool.forward(x, mode) }
         for (_, block) in blocks { x = block.forward(x, mode) }
         lastFeatures = x
-        pooledShape = x.shape
         return fc.forward(Pooling.overSpace(x).average, mode)
     }
 
@@ -76,6 +76,7 @@ public final class ResNetSmall: ImageClassifier, Layer, GradCAMHook {
     public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
         var dx = featuresGradient(dLogits)
         for (_, block) in blocks.reversed() { dx = block.backward(dx) }
+        if let maxpool { dx = maxpool.backward(dx) }
         return conv1.backward(bn1.backward(dx), inputGradient: inputGradient)
     }
 }

@@ -28,7 +28,8 @@ var targets: [Target] = [
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
     .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
     // Tensors, fused kernels, layers, models, optimisers, model files, training.
-    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts"], swiftSettings: fastSwift),
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.
     .executableTarget(
         name: "cbam",
@@ -36,7 +37,8 @@ var targets: [Target] = [
         swiftSettings: fastSwift),
 
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                resources: [.copy("Fixtures")]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "ImageCodecs"]),
     .testTarget(name: "ExplainTests", dependencies: ["CBAMKit", "Charts", "ImageCodecs"]),
     // The command line in-process: option parsing, validation, and what each command refuses.
@@ -59,6 +61,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // PyTorch checkpoints (`cbam import-torch`) are zip archives.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: targets
 )

@@ -57,22 +57,7 @@ public enum ModelFile {
     public static func load(_ tensors: [String: Tensor], into module: Module, fileName: String) throws {
         func failure(_ reason: String) -> ModelFileError { ModelFileError(file: fileName, reason: reason) }
         let state = module.state
-        let expected = Set(state.map(\.key))
-
-        let missing = state.map(\.key).filter { tensors[$0] == nil }.sorted()
-        if let key = missing.first {
-            throw failure("'\(key)' is missing\(andOthers(missing.count - 1)); the file does not fit this model")
-        }
-        let unexpected = tensors.keys.filter { !expected.contains($0) }.sorted()
-        if let key = unexpected.first {
-            throw failure("'\(key)' is not a tensor of this model\(andOthers(unexpected.count - 1))")
-        }
-        for (key, destination) in state {
-            let source = tensors[key]!
-            guard shapesMatch(source.shape, destination.shape) else {
-                throw failure("'\(key)' has shape \(source.shape), the model expects \(destination.shape)")
-            }
-        }
+        try checkFits(tensors.mapValues(\.shape), module: module, fileName: fileName)
         if let key = firstNonFiniteKey(state.map { ($0.key, tensors[$0.key]!) }) {
             throw failure("'\(key)' holds values that are not finite numbers (NaN or infinity); the model cannot be used")
         }
@@ -81,6 +66,29 @@ public enum ModelFile {
             precondition(destination.layout == .plain, "'\(key)' should be a plain tensor")
             let source = tensors[key]!.reordered(to: .plain)
             destination.data.update(from: source.data, count: destination.count)
+        }
+    }
+
+    /// Checks tensors of these shapes, by key, fill `module`'s parameters and buffers
+    /// exactly (before any is read: the error names the first offending key).
+    public static func checkFits(_ shapes: [String: [Int]], module: Module, fileName: String) throws {
+        func failure(_ reason: String) -> ModelFileError { ModelFileError(file: fileName, reason: reason) }
+        let state = module.state
+        let expected = Set(state.map(\.key))
+
+        let missing = state.map(\.key).filter { shapes[$0] == nil }.sorted()
+        if let key = missing.first {
+            throw failure("'\(key)' is missing\(andOthers(missing.count - 1)); the file does not fit this model")
+        }
+        let unexpected = shapes.keys.filter { !expected.contains($0) }.sorted()
+        if let key = unexpected.first {
+            throw failure("'\(key)' is not a tensor of this model\(andOthers(unexpected.count - 1))")
+        }
+        for (key, destination) in state {
+            let source = shapes[key]!
+            guard shapesMatch(source, destination.shape) else {
+                throw failure("'\(key)' has shape \(source), the model expects \(destination.shape)")
+            }
         }
     }
 

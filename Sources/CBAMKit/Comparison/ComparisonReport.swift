@@ -109,7 +109,7 @@ public struct ComparisonReport: Codable, Equatable, Sendable {
                 let o = run.options
                 return "\(model.model.title): \(o.optimizer.rawValue), lr \(o.learningRate), weight decay \(o.weightDecay), "
                     + "batch \(o.batchSize), \(o.warmupEpochs) warm-up epoch\(o.warmupEpochs == 1 ? "" : "s"), "
-                    + "label smoothing \(o.labelSmoothing), crop padding \(o.augmentation.padding)\(o.augmentation.flip ? ", flips" : "")"
+                    + "label smoothing \(o.labelSmoothing), \(o.transform == .photo ? "photo transforms (random-resized crops\(o.augmentation.colourJitter > 0 ? ", colour jitter \(o.augmentation.colourJitter)" : ""))" : "crop padding \(o.augmentation.padding)")\(o.augmentation.flip ? ", flips" : "")"
             }
         }.joined(separator: "; ")
     }

@@ -1,15 +1,31 @@
 import ImageCodecs
 
-/// Training-time augmentation: a random S×S crop of the image padded by `padding`
-/// black pixels on every side, and a horizontal flip half of the time (as
-/// torchvision's RandomCrop(S, padding) + RandomHorizontalFlip).
+/// Training-time augmentation. Small images (`ImageTransform.fitWhole`): a random S×S
+/// crop of the image padded by `padding` black pixels on every side, and a horizontal
+/// flip half of the time (as torchvision's RandomCrop(S, padding) + RandomHorizontalFlip).
+/// Photos (`ImageTransform.photo`): a random-resized crop, the flip and a colour jitter
+/// of strength `colourJitter` (0: none); see `PhotoAugmentation.swift`.
 public struct Augmentation: Sendable, Codable, Equatable {
     public var padding: Int
     public var flip: Bool
+    /// Photos only: brightness, contrast and saturation each scaled by a factor drawn
+    /// uniformly from [max(0, 1 − s), 1 + s], in that order; 0 turns the jitter off.
+    public var colourJitter: Float
 
-    public init(padding: Int, flip: Bool) {
+    public init(padding: Int, flip: Bool, colourJitter: Float = 0) {
         self.padding = padding
         self.flip = flip
+        self.colourJitter = colourJitter
+    }
+
+    private enum CodingKeys: String, CodingKey { case padding, flip, colourJitter }
+
+    /// Checkpoints written before the colour jitter existed read as no jitter.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        padding = try container.decode(Int.self, forKey: .padding)
+        flip = try container.decode(Bool.self, forKey: .flip)
+        colourJitter = try container.decodeIfPresent(Float.self, forKey: .colourJitter) ?? 0
     }
 
     /// The torchvision CIFAR recipe's padding, 4 at S = 32, scaled with the image size.

@@ -7,7 +7,8 @@ public struct Batch {
 }
 
 /// An epoch of an ImageSet in batches. Training batches follow a seeded
-/// permutation of the images and are augmented; the random draws come from
+/// permutation of the images and are augmented as the preprocessing's transform says
+/// (`Augmentation.write` for small images, `writePhoto` for photos); the random draws come from
 /// (seed, epoch, batch) alone, so any batch can be rebuilt after a resume.
 public struct Batches {
     public let set: ImageSet
@@ -21,6 +22,7 @@ public struct Batches {
     /// BatchNorm never sees a batch of one.
     public static func training(_ set: ImageSet, preprocessing: Preprocessing, batchSize: Int,
                                 augmentation: Augmentation, seed: UInt64, epoch: Int) -> Batches {
+        precondition(set.transform == preprocessing.transform, "the images were stored for another transform")
         var generator = RandomGenerator(seed: mix(seed, UInt64(epoch), 0x0DE5))
         let order = Array(0..<set.count).shuffled(using: &generator)
         return Batches(set: set, preprocessing: preprocessing, batchSize: min(batchSize, set.count),
@@ -29,7 +31,8 @@ public struct Batches {
 
     /// Every image once, in order, as it is: for validation and evaluation.
     public static func evaluation(_ set: ImageSet, preprocessing: Preprocessing, batchSize: Int) -> Batches {
-        Batches(set: set, preprocessing: preprocessing, batchSize: batchSize, shuffling: nil, order: Array(0..<set.count))
+        precondition(set.transform == preprocessing.transform, "the images were stored for another transform")
+        return Batches(set: set, preprocessing: preprocessing, batchSize: batchSize, shuffling: nil, order: Array(0..<set.count))
     }
 
     public var count: Int {
@@ -43,11 +46,15 @@ public struct Batches {
         var generator = RandomGenerator(seed: mix(shuffling?.seed ?? 0, UInt64(shuffling?.epoch ?? 0), UInt64(b)))
         for (slot, i) in indices.enumerated() {
             let image = try set.image(i)
-            if let augmentation = shuffling?.augmentation {
-                augmentation.write(image, augmentation.draw(using: &generator), preprocessing: preprocessing,
-                                   into: images.data + slot * stride)
-            } else {
-                preprocessing.writeNormalized(image, into: images.data + slot * stride)
+            let destination = images.data + slot * stride
+            switch (shuffling?.augmentation, preprocessing.transform) {
+            case let (augmentation?, .fitWhole):
+                augmentation.write(image, augmentation.draw(using: &generator), preprocessing: preprocessing, into: destination)
+            case let (augmentation?, .photo):
+                augmentation.writePhoto(image, augmentation.photoDraw(width: image.width, height: image.height, using: &generator),
+                                        preprocessing: preprocessing, into: destination)
+            case (nil, _):
+                preprocessing.writeNormalized(preprocessing.fitted(image), into: destination)
             }
         }
         return Batch(images: images, labels: indices.map { set.labels[$0] })

@@ -1,33 +1,33 @@
 import ImageCodecs
 
 /// How an image becomes a network input, the same in training and in use: converted
-/// to C channels, resized to S×S (bilinear, antialiased when shrinking), then each
-/// channel normalised as (value/255 − mean) / std.
+/// to C channels, made S×S by the transform (`ImageTransform`: the whole image resized,
+/// or a photo's shorter side resized and the centre cropped; bilinear, antialiased when
+/// shrinking), then each channel normalised as (value/255 − mean) / std.
 public struct Preprocessing: Sendable, Equatable {
     public var channels: Int
     public var imageSize: Int
     public var mean: [Float]
     public var std: [Float]
+    public var transform: ImageTransform
 
-    public init(channels: Int, imageSize: Int, mean: [Float], std: [Float]) {
+    public init(channels: Int, imageSize: Int, mean: [Float], std: [Float], transform: ImageTransform = .fitWhole) {
         precondition(mean.count == channels && std.count == channels, "one mean and one std per channel")
         self.channels = channels
         self.imageSize = imageSize
         self.mean = mean
         self.std = std
+        self.transform = transform
     }
 
     /// The 8-bit S×S image with C channels that the network sees (before normalising).
     public func fitted(_ image: Image) -> Image {
-        Self.fit(image, channels: channels, imageSize: imageSize)
+        transform.fitted(image, channels: channels, imageSize: imageSize)
     }
 
+    /// The whole image resized to S×S (`ImageTransform.fitWhole`).
     public static func fit(_ image: Image, channels: Int, imageSize: Int) -> Image {
-        var result = image.channels == channels ? image : image.converted(toChannels: channels)
-        if result.width != imageSize || result.height != imageSize {
-            result = result.resized(width: imageSize, height: imageSize)
-        }
-        return result
+        ImageTransform.fitWhole.fitted(image, channels: channels, imageSize: imageSize)
     }
 
     /// Writes a fitted image, normalised, as C×S×S floats at `destination`.

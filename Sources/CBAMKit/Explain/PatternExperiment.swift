@@ -34,6 +34,7 @@ public struct PatternExperiment {
         options.batchSize = batchSize
         options.learningRate = learningRate
         options.augmentation = Augmentation(padding: 0, flip: false)
+        options.transform = .fitWhole   // whole images at every size: the boxes are measured in them
         return options
     }
 

@@ -12,23 +12,28 @@ public struct ModelMetadata: Equatable, Sendable {
     /// Per-channel normalisation: (x − mean) / std.
     public var mean: [Float]
     public var std: [Float]
+    /// How images become the network's input (key `transform`); files written before
+    /// it existed are `fitWhole`, as they were trained.
+    public var transform: ImageTransform
     /// Any other entries (the training epoch, a checkpoint's state, …), kept as they are.
     public var extra: [String: String]
 
     public init(configuration: ModelConfiguration, classNames: [String], mean: [Float], std: [Float],
-                extra: [String: String] = [:]) {
+                transform: ImageTransform = .fitWhole, extra: [String: String] = [:]) {
         precondition(classNames.count == configuration.classes, "\(classNames.count) class names for \(configuration.classes) classes")
         precondition(mean.count == configuration.channels && std.count == configuration.channels, "one mean and one std per channel")
         self.configuration = configuration
         self.classNames = classNames
         self.mean = mean
         self.std = std
+        self.transform = transform
         self.extra = extra
     }
 
     /// How an image becomes this model's input.
     public var preprocessing: Preprocessing {
-        Preprocessing(channels: configuration.channels, imageSize: configuration.imageSize, mean: mean, std: std)
+        Preprocessing(channels: configuration.channels, imageSize: configuration.imageSize, mean: mean, std: std,
+                      transform: transform)
     }
 }
 
@@ -37,7 +42,7 @@ public struct ModelMetadata: Equatable, Sendable {
 extension ModelMetadata {
     /// The header keys besides the configuration's own (PyTorch-side spelling: snake_case).
     private enum Key {
-        static let format = "format", classes = "classes", mean = "mean", std = "std"
+        static let format = "format", classes = "classes", mean = "mean", std = "std", transform = "transform"
     }
 
     /// The configuration's fields that every model file stores; a ViT also stores its own.
@@ -57,6 +62,7 @@ extension ModelMetadata {
         strings[Key.classes] = String(decoding: try! Self.jsonEncoder.encode(classNames), as: UTF8.self)
         strings[Key.mean] = "[" + mean.map { "\($0)" }.joined(separator: ", ") + "]"
         strings[Key.std] = "[" + std.map { "\($0)" }.joined(separator: ", ") + "]"
+        strings[Key.transform] = transform.rawValue
         return strings
     }
 
@@ -117,8 +123,16 @@ extension ModelMetadata {
         guard mean.allSatisfy(\.isFinite), std.allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw failure("metadata 'mean' \(mean) or 'std' \(std) is not finite, or a std is not positive")
         }
-        let known = Set([Key.format, Key.classes, Key.mean, Key.std] + Self.storedFields(of: architecture).map(\.metadataKey))
-        self.init(configuration: configuration, classNames: classNames, mean: mean, std: std,
+        var transform = ImageTransform.fitWhole
+        if let text = strings[Key.transform] {
+            guard let value = ImageTransform(rawValue: text) else {
+                throw failure("metadata 'transform' is '\(text)', expected "
+                              + ImageTransform.allCases.map(\.rawValue).joined(separator: " or "))
+            }
+            transform = value
+        }
+        let known = Set([Key.format, Key.classes, Key.mean, Key.std, Key.transform] + Self.storedFields(of: architecture).map(\.metadataKey))
+        self.init(configuration: configuration, classNames: classNames, mean: mean, std: std, transform: transform,
                   extra: strings.filter { !known.contains($0.key) })
     }
 }

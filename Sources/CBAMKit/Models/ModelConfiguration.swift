@@ -25,20 +25,22 @@ public struct ModelConfiguration: Hashable, Sendable, Codable {
     public var depth = 1
     /// SE/CBAM reduction r.
     public var reduction = 8
-    /// ViT only: patch side p, attention heads h, MLP hidden = mlpRatio · d.
+    /// ViT only: patch side p (default `Architecture.defaultPatchSize(imageSize:)`),
+    /// attention heads h, MLP hidden = mlpRatio · d.
     public var patchSize = 4
     public var heads = 4
     public var mlpRatio = 2
 
-    /// Width, depth and reduction default to the architecture's (`Architecture.defaultSizes`).
+    /// Width, depth and reduction default to the architecture's (`Architecture.defaultSizes`),
+    /// the patch side to the image size's (`Architecture.defaultPatchSize(imageSize:)`).
     public init(architecture: Architecture = .resnetSmall, attention: AttentionKind = .cbam, channels: Int = 3,
                 imageSize: Int = 32, classes: Int = 10, width: Int? = nil, depth: Int? = nil, reduction: Int? = nil,
-                patchSize: Int = 4, heads: Int = 4, mlpRatio: Int = 2) {
+                patchSize: Int? = nil, heads: Int = 4, mlpRatio: Int = 2) {
         let defaults = architecture.defaultSizes
         self.architecture = architecture; self.attention = attention; self.channels = channels
         self.imageSize = imageSize; self.classes = classes; self.width = width ?? defaults.width
         self.depth = depth ?? defaults.depth; self.reduction = reduction ?? defaults.reduction
-        self.patchSize = patchSize; self.heads = heads; self.mlpRatio = mlpRatio
+        self.patchSize = patchSize ?? Architecture.defaultPatchSize(imageSize: imageSize); self.heads = heads; self.mlpRatio = mlpRatio
     }
 }
 
@@ -59,6 +61,16 @@ extension ModelConfiguration.Architecture {
         case .vitTiny: return (96, 4, 8)
         default: return (64, fixedDepth!, 16)
         }
+    }
+
+    /// The ViT's patch side for an S-pixel image, the one place it is decided: S/8, so
+    /// 64 patches (p = 8 at S = 64, 28 at S = 224), but never below DESIGN.md's p = 4
+    /// (S = 28 and 32 keep it); when that does not divide S, the largest divisor of S
+    /// below it (a few more patches).
+    public static func defaultPatchSize(imageSize: Int) -> Int {
+        let target = max(4, imageSize / 8)
+        guard imageSize > 0 else { return target }
+        return stride(from: min(target, imageSize), through: 1, by: -1).first { imageSize % $0 == 0 } ?? 1
     }
 
     /// The depth an official ResNet's name states (nil where `depth` is free).

@@ -44,7 +44,10 @@ public final class Trainer {
     public convenience init(options: TrainingOptions, classNames: [String], training: ImageSet, validation: ImageSet,
                             modelURL: URL, logURL: URL? = nil) throws {
         let (mean, std) = try training.channelStatistics()
-        let metadata = ModelMetadata(configuration: options.model, classNames: classNames, mean: mean, std: std)
+        precondition(training.transform == options.transform && validation.transform == options.transform,
+                     "the images were stored for another transform than the run's")
+        let metadata = ModelMetadata(configuration: options.model, classNames: classNames, mean: mean, std: std,
+                                     transform: options.transform)
         self.init(state: TrainingState(options: options), metadata: metadata, network: options.model.makeModel(seed: options.seed),
                   optimizer: options.makeOptimizer(), training: training, validation: validation,
                   modelURL: modelURL, logURL: logURL)

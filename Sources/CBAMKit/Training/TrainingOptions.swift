@@ -30,8 +30,37 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var momentum: Float
     public var labelSmoothing: Float
     public var augmentation: Augmentation
+    /// How images become the input, in training and afterwards (the model file stores it).
+    public var transform: ImageTransform
     /// Weights, data order and augmentation all follow from it.
     public var seed: UInt64
+
+    public init(model: ModelConfiguration, epochs: Int, batchSize: Int, optimizer: OptimizerKind, learningRate: Float,
+                warmupEpochs: Int, weightDecay: Float, momentum: Float, labelSmoothing: Float, augmentation: Augmentation,
+                transform: ImageTransform? = nil, seed: UInt64) {
+        self.model = model; self.epochs = epochs; self.batchSize = batchSize; self.optimizer = optimizer
+        self.learningRate = learningRate; self.warmupEpochs = warmupEpochs; self.weightDecay = weightDecay
+        self.momentum = momentum; self.labelSmoothing = labelSmoothing; self.augmentation = augmentation
+        self.transform = transform ?? .default(imageSize: model.imageSize); self.seed = seed
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case model, epochs, batchSize, optimizer, learningRate, warmupEpochs, weightDecay, momentum, labelSmoothing,
+             augmentation, transform, seed
+    }
+
+    /// Checkpoints written before the transform existed trained with `fitWhole`.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(model: c.decode(ModelConfiguration.self, forKey: .model), epochs: c.decode(Int.self, forKey: .epochs),
+                      batchSize: c.decode(Int.self, forKey: .batchSize), optimizer: c.decode(OptimizerKind.self, forKey: .optimizer),
+                      learningRate: c.decode(Float.self, forKey: .learningRate),
+                      warmupEpochs: c.decode(Int.self, forKey: .warmupEpochs), weightDecay: c.decode(Float.self, forKey: .weightDecay),
+                      momentum: c.decode(Float.self, forKey: .momentum), labelSmoothing: c.decode(Float.self, forKey: .labelSmoothing),
+                      augmentation: c.decode(Augmentation.self, forKey: .augmentation),
+                      transform: c.decodeIfPresent(ImageTransform.self, forKey: .transform) ?? .fitWhole,
+                      seed: c.decode(UInt64.self, forKey: .seed))
+    }
 
     /// The documented defaults for a model: CNNs train with SGD (Nesterov momentum 0.9,
     /// learning rate 0.1 at batch 128, weight decay 5e-4) as the ResNet papers do; the
@@ -106,6 +135,10 @@ extension TrainingOptions {
         try require((0...epochs).contains(warmupEpochs), "--warmup-epochs", "\(warmupEpochs) is outside 0–\(epochs) (the run's epochs)")
         try require((0...model.imageSize).contains(augmentation.padding), "--crop-padding",
                     "\(augmentation.padding) is outside 0–\(model.imageSize) (the image size)")
+        try require(augmentation.colourJitter.isFinite && (0...1).contains(augmentation.colourJitter), "--colour-jitter",
+                    "\(augmentation.colourJitter) is outside [0, 1]")
+        try require(augmentation.colourJitter == 0 || transform == .photo, "--colour-jitter",
+                    "jitters photos only; add --transform photo (the default above \(ImageTransform.largestSmallImage) pixels)")
         let needed = Double(batchSize) * model.activationBytesPerImage
         let available = Double(ProcessInfo.processInfo.physicalMemory)
         if needed > 0.8 * available {

@@ -46,7 +46,7 @@ struct Compare: ParsableCommand {
     func run() throws {
         // The split's seed is fixed, so every model and seed sees the same images.
         let data = try TrainingData(directory: directory, options: self.data, seed: 0, imageSize: input.imageSize,
-                                    channels: input.channels)
+                                    transform: self.data.transform(imageSize: input.imageSize), channels: input.channels)
         let (split, training, validation) = (data.split, data.training, data.validation)
 
         let outURL = URL(fileURLWithPath: out)

@@ -27,7 +27,7 @@ struct Evaluate: ParsableCommand {
         let files = try folder.relabeled(to: trained.classNames)
         var skipped = 0
         let set = ImageSet.load(files, imageSize: trained.configuration.imageSize, channels: trained.configuration.channels,
-                                cacheBytes: 1 << 30) { error in
+                                transform: trained.metadata.transform, cacheBytes: 1 << 30) { error in
             skipped += 1
             StandardError.line("skipped \(error)")
         }

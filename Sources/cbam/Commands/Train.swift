@@ -53,6 +53,7 @@ struct Train: ParsableCommand {
         let seed = resumed?.state.options.seed ?? seed
         let data = try TrainingData(directory: directory, options: self.data, seed: seed,
                                     imageSize: resumed?.metadata.configuration.imageSize ?? input.imageSize,
+                                    transform: resumed?.state.options.transform ?? self.data.transform(imageSize: input.imageSize),
                                     channels: resumed?.metadata.configuration.channels ?? input.channels)
         let (split, training, validation) = (data.split, data.training, data.validation)
 

@@ -9,11 +9,11 @@ struct TrainingData {
     let validation: ImageSet
     let skipped: Int
 
-    init(directory: String, options: DataOptions, seed: UInt64, imageSize: Int, channels: Int?) throws {
+    init(directory: String, options: DataOptions, seed: UInt64, imageSize: Int, transform: ImageTransform, channels: Int?) throws {
         split = try DataSplit(root: directory, validationShare: options.valSplit, seed: seed)
         var skipped = 0
         func load(_ files: [LabeledFile], channels: Int?) -> ImageSet {
-            ImageSet.load(files, imageSize: imageSize, channels: channels, cacheBytes: options.cacheMb << 20) { error in
+            ImageSet.load(files, imageSize: imageSize, channels: channels, transform: transform, cacheBytes: options.cacheMb << 20) { error in
                 skipped += 1
                 StandardError.line("skipped \(error)")
             }

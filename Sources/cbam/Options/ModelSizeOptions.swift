@@ -17,7 +17,7 @@ struct ModelSizeOptions: ParsableArguments {
     @Option(help: "BasicBlocks per resnet-small stage (default \(small.depth); resnet18 … resnet101 fix their own), or ViT encoder blocks (default \(vit.depth)).")
     var depth: Int?
     @Option(help: "SE/CBAM reduction r (default \(small.reduction); \(official.reduction) for resnet18 … resnet101).") var reduction: Int?
-    @Option(help: "ViT patch side p (default \(vit.patchSize)).") var patchSize: Int?
+    @Option(help: "ViT patch side p (default S/8, so 64 patches, at least 4: 4 at S = 32, 8 at S = 64, 28 at S = 224).") var patchSize: Int?
     @Option(help: "ViT attention heads (default \(vit.heads)).") var heads: Int?
 
     /// The configuration of `kind` with these sizes, unvalidated; a ResNet architecture

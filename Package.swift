@@ -21,6 +21,8 @@ var targets: [Target] = [
     // Whole decodes in C, each inside its own setjmp, so no longjmp crosses Swift.
     // (A module map's `link` reaches only Swift importers, so the C target names libjpeg itself.)
     .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
+    // The FP32 FMA peak probe (`cbam bench` quotes convolution throughput against it).
+    .target(name: "CMachinePeak"),
     // Images: decode, encode, geometry, colour, tensor conversion. No C types leak.
     .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: fastSwift),
     // PNG figures drawn in Swift (canvas, bitmap font, colour maps, heat maps, line charts).
@@ -28,7 +30,7 @@ var targets: [Target] = [
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
     .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
     // Tensors, fused kernels, layers, models, optimisers, model files, training.
-    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts", "CMachinePeak", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.
     .executableTarget(

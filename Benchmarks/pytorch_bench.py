@@ -30,16 +30,21 @@ parameters, mflops_per_image, train_images_per_s, infer_images_per_s, latency_ms
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
 
 MODELS = {"plain": "none", "se": "se", "cbam": "cbam", "vit": None}
+OFFICIAL = {"resnet18": 18, "resnet34": 34, "resnet50": 50, "resnet101": 101}
+OFFICIAL_ATTENTION = {"plain": None, "se": "SE", "cbam": "CBAM"}
 
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", choices=sorted(MODELS), default="cbam")
+    ap.add_argument("--arch", choices=("resnet-small",) + tuple(OFFICIAL), default="resnet-small",
+                    help="resnet18 … resnet101: the official CBAM code's ResidualNet('ImageNet', depth, classes, att)")
     ap.add_argument("--channels", type=int, default=3)
     ap.add_argument("--image-size", type=int, default=32)
     ap.add_argument("--classes", type=int, default=10)
@@ -47,7 +52,7 @@ def parse_args():
     ap.add_argument("--depth", type=int, default=None, help="default 1 (vit: 4 encoder blocks)")
     ap.add_argument("--reduction", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--train-batch", type=int, default=128)
+    ap.add_argument("--train-batch", "--batch-size", type=int, default=128)
     ap.add_argument("--infer-batch", type=int, default=256)
     ap.add_argument("--runs", type=int, default=7, help="timed runs per measurement (median reported)")
     ap.add_argument("--train-steps", type=int, default=5, help="training steps per timed run")
@@ -77,7 +82,8 @@ import torch.nn.functional as F  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "Tests", "PyTorch"))
-import cbam_reference as ref  # noqa: E402
+import cbam_reference as ref  # noqa: E402  (also puts the official CBAM code on sys.path)
+from MODELS.model_resnet import ResidualNet  # noqa: E402
 import vit_reference  # noqa: E402
 
 torch.set_num_threads(args.threads)
@@ -124,6 +130,8 @@ def main():
     if args.model == "vit":
         model = vit_reference.VisionTransformer(in_channels=c, num_classes=args.classes, image_size=s,
                                                 dim=args.width or 96, depth=args.depth or 4)
+    elif args.arch in OFFICIAL:
+        model = ResidualNet("ImageNet", OFFICIAL[args.arch], args.classes, OFFICIAL_ATTENTION[args.model])
     else:
         model = ref.ResNetSmall(in_channels=c, num_classes=args.classes, width=args.width or 32,
                                 depth=args.depth or 1, attention=MODELS[args.model], reduction=args.reduction)
@@ -145,6 +153,7 @@ def main():
         loss.backward()
         opt.step()
 
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the model and the batch, before any step
     # warm-up: >= 3 steps and >= 2 s (the first steps of a process are much slower)
     t0, n = time.perf_counter(), 0
     while n < 3 or time.perf_counter() - t0 < 2.0:
@@ -152,6 +161,7 @@ def main():
         n += 1
     train_rates = [args.train_batch * args.train_steps / timed(train_step, args.train_steps)
                    for _ in range(args.runs)]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # after training, as cbam's VmHWM
 
     # --- inference, batch 256
     model.eval()
@@ -181,7 +191,7 @@ def main():
     result = {
         "framework": "pytorch",
         "version": torch.__version__,
-        "model": args.model,
+        "model": args.model if args.arch == "resnet-small" else f"{args.model} {args.arch}",
         "channels": c,
         "image_size": s,
         "threads": args.threads,
@@ -190,6 +200,8 @@ def main():
         "train_images_per_s": round(statistics.median(train_rates), 1),
         "infer_images_per_s": round(statistics.median(infer_rates), 1),
         "latency_ms": round(statistics.median(lat), 3),
+        "peak_memory_mb": round(peak_mb, 1),
+        "base_memory_mb": round(base_mb, 1),
     }
     if args.json:
         print(json.dumps(result))
@@ -197,6 +209,7 @@ def main():
         print(f"pytorch {torch.__version__}  model {args.model}  {c}x{s}x{s}  threads {args.threads}  "
               f"malloc {args.malloc}")
         print(f"  parameters          {params}")
+        print(f"  memory              {peak_mb:.0f} MB peak, {base_mb:.0f} MB before the first step")
         print(f"  forward MFLOPs/img  {mflops:.2f}")
         print(f"  train  (batch {args.train_batch:3d})  {result['train_images_per_s']:9.1f} images/s  "
               f"(runs: {min(train_rates):.0f}..{max(train_rates):.0f})")

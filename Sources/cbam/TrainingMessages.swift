@@ -10,6 +10,16 @@ enum TrainingMessages {
         return "  val loss \(fixed(loss, 4)) acc \(percent(accuracy)) top-5 \(percent(top5))"
     }
 
+    /// What a fine-tuning run starts from: "Fine-tuning from m.safetensors (cbam resnet18):
+    /// a new head for 3 classes; stem and layer1 frozen; lr 0.01".
+    static func fineTuning(_ startingModel: StartingModel, options: TrainingOptions, classNames: [String]) -> String {
+        let head = startingModel.keepsHead(for: classNames) ? "its head kept (the same \(classNames.count) classes)"
+            : "a new head for \(classNames.count) classes (the file has \(startingModel.metadata.classNames.count) others)"
+        let frozen = options.frozenStages == 0 ? "every stage trains"
+            : options.model.stageNames.prefix(options.frozenStages).joined(separator: ", ") + " frozen"
+        return "Fine-tuning from \(startingModel.fileName) (\(startingModel.metadata.configuration.name)): \(head); \(frozen); lr \(options.learningRate)"
+    }
+
     /// The last line of a finished run; it names only files that are on disk.
     static func finished(_ trainer: Trainer) -> String {
         let state = trainer.state

@@ -24,6 +24,8 @@ final class PhotoTransformTests: XCTestCase {
             XCTAssertEqual(ModelConfiguration.Architecture.defaultPatchSize(imageSize: size), patch, "S = \(size)")
             XCTAssertEqual(ModelConfiguration(kind: .vit, imageSize: size).patchSize, patch, "S = \(size)")
         }
+        // A size the bounds refuse is not searched for divisors (an option's value can be 2⁶²).
+        XCTAssertEqual(ModelConfiguration.Architecture.defaultPatchSize(imageSize: 1 << 62), 1 << 59)
         XCTAssertNoThrow(try ModelConfiguration(kind: .vit, imageSize: 224).validate())
         XCTAssertEqual(224 / ModelConfiguration(kind: .vit, imageSize: 224).patchSize, 8, "8×8 = 64 patches, not 3 136")
     }
@@ -59,6 +61,23 @@ final class PhotoTransformTests: XCTestCase {
         let resized = wide.resized(width: 8, height: 5)
         XCTAssertEqual(ImageTransform.photo.fitted(wide, channels: 1, imageSize: 4),
                        resized.cropped(x: 2, y: 0, width: 4, height: 4))
+    }
+
+    func testVisibleRegionIsTheCentreCropsSource() {
+        // 120×70 at S = 56: R = 64, stored 109×64, crop at (round(26.5) = 26, 4); back in the
+        // image's pixels ×120/109 and ×70/64: columns 29..<90, rows 4..<66.
+        XCTAssertEqual(ImageTransform.photo.visibleRegion(width: 120, height: 70, imageSize: 56),
+                       PixelBox(x: 29, y: 4, width: 61, height: 62))
+        XCTAssertEqual(ImageTransform.fitWhole.visibleRegion(width: 120, height: 70, imageSize: 56),
+                       PixelBox(x: 0, y: 0, width: 120, height: 70))
+        let preprocessing = Preprocessing(channels: 1, imageSize: 56, mean: [0], std: [1], transform: .photo)
+        let part = preprocessing.visiblePart(of: Image(width: 120, height: 70, channels: 1))
+        XCTAssertEqual([part.width, part.height], [61, 62])
+        for (width, height) in [(64, 64), (1000, 30), (30, 1000), (57, 300)] {
+            let box = ImageTransform.photo.visibleRegion(width: width, height: height, imageSize: 56)
+            XCTAssertTrue(box.x >= 0 && box.y >= 0 && box.width > 0 && box.height > 0
+                          && box.x + box.width <= width && box.y + box.height <= height, "\(box) in \(width)×\(height)")
+        }
     }
 
     // MARK: - Training: the random-resized crop

@@ -32,25 +32,7 @@ final class PhotoCommandTests: XCTestCase {
     func testTrainingAtSixtyFourPixelsUsesThePhotoTransformsThroughClassify() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-photo-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        var generator = RandomGenerator(seed: 2)
-        let shapes = [(97, 71), (64, 120), (88, 88), (150, 80), (70, 101)]
-        var photo: URL?
-        for (label, name) in ["blue", "red"].enumerated() {
-            let folder = root.appendingPathComponent("images").appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for i in 0..<6 {
-                let (width, height) = shapes[(i + label) % shapes.count]
-                var pixels = [UInt8](repeating: 0, count: width * height * 3)
-                for p in 0..<(width * height) {
-                    for c in 0..<3 { pixels[p * 3 + c] = UInt8(clamping: (c == 2 * (1 - label) ? 170 : 60) + Int(generator.nextUniform() * 60)) }
-                }
-                var image = Image(width: width, height: height, channels: 3, pixels: pixels)
-                if i == 5 { image = image.converted(toChannels: 1) }   // a grey one among colour photos
-                let url = folder.appendingPathComponent("\(i).png")
-                try image.writePNG(to: url.path)
-                photo = photo ?? url
-            }
-        }
+        let photo = try PhotoFolder.write(to: root.appendingPathComponent("images")).first!
         let model = root.appendingPathComponent("photos.safetensors").path
         var train = try CBAM.parseAsRoot(["train", root.appendingPathComponent("images").path, "--image-size", "64",
                                           "--width", "4", "--epochs", "1", "--batch-size", "4", "--colour-jitter", "0.3",
@@ -60,9 +42,86 @@ final class PhotoCommandTests: XCTestCase {
         XCTAssertEqual(trained.metadata.transform, .photo)
         XCTAssertEqual(trained.configuration.imageSize, 64)
 
-        var classify = try CBAM.parseAsRoot(["classify", photo!.path, "--model", model, "--json"])
+        var classify = try CBAM.parseAsRoot(["classify", photo.path, "--model", model, "--json"])
         try silencingStandardOutput { try classify.run() }
         var evaluate = try CBAM.parseAsRoot(["evaluate", root.appendingPathComponent("images").path, "--model", model, "--json"])
         try silencingStandardOutput { try evaluate.run() }
+    }
+
+    /// The case: a photo-like folder trains an official ResNet-18 at 96 px, a
+    /// second run fine-tunes it (--init, --freeze) on other classes, and classify,
+    /// attention and evaluate work on the result.
+    func testAResNet18TrainsOnPhotosAndFineTunes() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-resnet18-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = root.appendingPathComponent("images"), others = root.appendingPathComponent("others")
+        let photos = try PhotoFolder.write(to: images)
+        _ = try PhotoFolder.write(to: others, classes: ["green", "grey", "violet"], seed: 7)
+        let base = root.appendingPathComponent("base.safetensors").path, tuned = root.appendingPathComponent("tuned.safetensors").path
+        var train = try CBAM.parseAsRoot(["train", images.path, "--arch", "resnet18", "--image-size", "96", "--width", "16",
+                                          "--epochs", "1", "--batch-size", "4", "--val-split", "0.2", "--out", base])
+        try silencingStandardOutput { try train.run() }
+        let trained = try TrainedModel(contentsOf: URL(fileURLWithPath: base))
+        XCTAssertEqual(trained.configuration.architecture, .resnet18)
+        XCTAssertEqual(trained.metadata.transform, .photo)
+
+        var fineTune = try CBAM.parseAsRoot(["train", others.path, "--init", base, "--freeze", "2", "--epochs", "1",
+                                             "--batch-size", "4", "--val-split", "0.2", "--out", tuned])
+        try silencingStandardOutput { try fineTune.run() }
+        let result = try TrainedModel(contentsOf: URL(fileURLWithPath: tuned))
+        XCTAssertEqual(result.configuration.architecture, .resnet18)
+        XCTAssertEqual(result.configuration.imageSize, 96)
+        XCTAssertEqual(result.classNames, ["green", "grey", "violet"])
+        XCTAssertEqual(result.metadata.mean, trained.metadata.mean, "fine-tuning keeps the starting model's normalisation")
+        XCTAssertEqual(result.metadata.extra["initialised_from"], "base.safetensors")
+        let before = Dictionary(uniqueKeysWithValues: trained.network.state.map { ($0.key, $0.tensor.scalars) })
+        XCTAssertEqual(result.network.state.first { $0.key == "layer1.0.conv1.weight" }!.tensor.scalars, before["layer1.0.conv1.weight"])
+        XCTAssertNotEqual(result.network.state.first { $0.key == "layer2.0.conv1.weight" }!.tensor.scalars, before["layer2.0.conv1.weight"])
+
+        let maps = root.appendingPathComponent("maps")
+        for arguments in [["classify", photos[0].path, "--model", tuned, "--json"],
+                          ["evaluate", others.path, "--model", tuned, "--json"],
+                          ["attention", photos[1].path, "--model", tuned, "--out", maps.path]] {
+            var command = try CBAM.parseAsRoot(arguments)
+            try silencingStandardOutput { try command.run() }
+        }
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: maps.path).filter { $0.hasSuffix(".png") }.isEmpty)
+    }
+
+    func testFineTuningOptions() {
+        let folder = "/nonexistent/photos"
+        assertUsageError(["train", folder, "--freeze", "1"], naming: "--init")
+        assertUsageError(["train", folder, "--init", "m.safetensors", "--model", "se"], naming: "--model")
+        assertUsageError(["train", folder, "--init", "m.safetensors", "--arch", "resnet50"], naming: "--arch")
+        assertUsageError(["train", folder, "--init", "m.safetensors", "--resume", "m.checkpoint.safetensors"], naming: "--init")
+    }
+}
+
+/// A folder of photo-like images: coloured, of different sizes, portrait, landscape
+/// and square, one grey among them per class; each class a dominant colour.
+enum PhotoFolder {
+    /// Writes `perClass` PNGs into `root/<class>/` and returns their URLs.
+    @discardableResult
+    static func write(to root: URL, classes: [String] = ["blue", "red"], perClass: Int = 6, seed: UInt64 = 2) throws -> [URL] {
+        var generator = RandomGenerator(seed: seed)
+        let shapes = [(97, 71), (64, 120), (88, 88), (150, 80), (70, 101)]
+        var urls: [URL] = []
+        for (label, name) in classes.enumerated() {
+            let folder = root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<perClass {
+                let (width, height) = shapes[(i + label) % shapes.count]
+                var pixels = [UInt8](repeating: 0, count: width * height * 3)
+                for p in 0..<(width * height) {
+                    for c in 0..<3 { pixels[p * 3 + c] = UInt8(clamping: (c == (2 * (1 - label) + 3) % 3 ? 170 : 60) + Int(generator.nextUniform() * 60)) }
+                }
+                var image = Image(width: width, height: height, channels: 3, pixels: pixels)
+                if i == perClass - 1 { image = image.converted(toChannels: 1) }   // a grey one among colour photos
+                let url = folder.appendingPathComponent("\(i).png")
+                try image.writePNG(to: url.path)
+                urls.append(url)
+            }
+        }
+        return urls
     }
 }

@@ -56,6 +56,25 @@ public enum ImageTransform: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// The rectangle of a `width`×`height` image that the S×S input shows, in the image's
+    /// own pixels: all of it for `fitWhole`, the centre crop's source for `photo`. Maps
+    /// of the input (attention, Grad-CAM) belong over this part of the image.
+    public func visibleRegion(width: Int, height: Int, imageSize: Int) -> PixelBox {
+        let whole = PixelBox(x: 0, y: 0, width: width, height: height)
+        guard self == .photo, width > 0, height > 0 else { return whole }
+        let (w, h) = Self.shorterSide(of: width, height, resizedTo: Self.resizedShorterSide(imageSize: imageSize))
+        guard w >= imageSize && h >= imageSize else { return whole }
+        func span(_ stored: Int, _ original: Int) -> (Int, Int) {
+            let offset = Int((Double(stored - imageSize) / 2).rounded(.toNearestOrEven))
+            let scale = Double(original) / Double(stored)
+            let start = min(max(Int((Double(offset) * scale).rounded()), 0), original - 1)
+            let end = min(max(Int((Double(offset + imageSize) * scale).rounded()), start + 1), original)
+            return (start, end - start)
+        }
+        let (x, visibleWidth) = span(w, width), (y, visibleHeight) = span(h, height)
+        return PixelBox(x: x, y: y, width: visibleWidth, height: visibleHeight)
+    }
+
     /// torchvision's `Resize(short)` size: the shorter side `short`, the longer int(short·long/shorter).
     static func shorterSide(of width: Int, _ height: Int, resizedTo short: Int) -> (width: Int, height: Int) {
         if width <= height {

@@ -25,6 +25,14 @@ public struct Preprocessing: Sendable, Equatable {
         transform.fitted(image, channels: channels, imageSize: imageSize)
     }
 
+    /// The part of `image` the network's input shows (`ImageTransform.visibleRegion`): the
+    /// image itself for `fitWhole`, a photo's centre crop at the image's own resolution.
+    public func visiblePart(of image: Image) -> Image {
+        let box = transform.visibleRegion(width: image.width, height: image.height, imageSize: imageSize)
+        return box == PixelBox(x: 0, y: 0, width: image.width, height: image.height)
+            ? image : image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+    }
+
     /// The whole image resized to S×S (`ImageTransform.fitWhole`).
     public static func fit(_ image: Image, channels: Int, imageSize: Int) -> Image {
         ImageTransform.fitWhole.fitted(image, channels: channels, imageSize: imageSize)

@@ -19,10 +19,14 @@ public struct AttentionLocalisation: Codable, Equatable, Sendable {
         for start in stride(from: 0, to: images.count, by: batchSize) {
             let range = start..<min(start + batchSize, images.count)
             for (i, explanation) in zip(range, explainer.explain(Array(images[range]))) {
+                // The maps cover the part of the image the input shows (a photo's centre crop).
+                let box = explainer.model.preprocessing.transform.visibleRegion(
+                    width: images[i].width, height: images[i].height, imageSize: explainer.model.preprocessing.imageSize)
+                let region = { (x: Int, y: Int) in regions[i](x + box.x, y + box.y) }
                 for (m, layerMap) in explanation.maps.enumerated() {
-                    let map = layerMap.map.resized(width: images[i].width, height: images[i].height)
-                    masses[m].append(AttentionMass(map, inside: regions[i]))
-                    hits[m] += PointingGame.hit(map, inside: regions[i])
+                    let map = layerMap.map.resized(width: box.width, height: box.height)
+                    masses[m].append(AttentionMass(map, inside: region))
+                    hits[m] += PointingGame.hit(map, inside: region)
                 }
             }
         }

@@ -16,6 +16,12 @@ public protocol ImageClassifier: Module {
     var gradCAMHook: GradCAMHook? { get }
     /// The self-attention attention rollout reads; nil for a network without (the CNNs).
     var rolloutHook: AttentionRolloutHook? { get }
+    /// Fine-tuning: the first `frozenStages` of `configuration.stageNames` run as in
+    /// inference (BatchNorm's running statistics, which stay as they are; nothing kept),
+    /// and backward stops before them, so their weights keep their values.
+    var frozenStages: Int { get set }
+    /// The state_dict key prefixes of each stage, in `configuration.stageNames`' order.
+    var stageKeys: [[String]] { get }
 }
 
 public extension ImageClassifier {
@@ -26,4 +32,14 @@ public extension ImageClassifier {
     var attentionBlocks: [(key: String, attention: any ResidualAttention)] { [] }
     var gradCAMHook: GradCAMHook? { nil }
     var rolloutHook: AttentionRolloutHook? { nil }
+
+    /// The parameters that train: all but the frozen stages'.
+    var trainableParameters: [(key: String, parameter: Parameter)] {
+        parameters(outside: stageKeys.prefix(frozenStages).flatMap { $0 })
+    }
+
+    /// The mode stage `k` runs in: a frozen stage trains as it classifies.
+    func mode(ofStage k: Int, _ mode: Mode) -> Mode {
+        k < frozenStages && mode == .training ? .inference : mode
+    }
 }

@@ -92,9 +92,8 @@ extension ModelConfiguration {
     public var forwardFLOPsPerImage: Int {
         switch architecture {
         case .resnetSmall, .resnet18, .resnet34, .resnet50, .resnet101:
-            var flops = 0
+            var flops = convolutionFLOPsPerImage
             for (index, block) in resnetBlocks.enumerated() {
-                flops += 2 * block.convolutions.reduce(0) { $0 + $1.multiplyAdds }
                 guard index > 0 else { continue }
                 let hidden = BottleneckMLP.hiddenWidth(channels: block.channels, reduction: reduction)
                 switch attention {
@@ -111,6 +110,14 @@ extension ModelConfiguration {
                 + 2 * 2 * t * t * d                               // Q·Kᵀ and P·V over all heads
             return 2 * patches * channels * d * patchSize * patchSize + depth * perBlock + 2 * d * classes
         }
+    }
+
+    /// Multiply-adds × 2 of a ResNet's convolutions alone (the stem, the blocks', the
+    /// shortcuts'; not the gates') for one image: what convolution throughput is quoted
+    /// against. 0 for the ViT.
+    public var convolutionFLOPsPerImage: Int {
+        guard architecture.isResNet else { return 0 }
+        return resnetBlocks.reduce(0) { sum, block in sum + 2 * block.convolutions.reduce(0) { $0 + $1.multiplyAdds } }
     }
 
     /// A generous estimate of the activation memory one image needs in training (what

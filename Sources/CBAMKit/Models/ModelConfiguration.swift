@@ -69,7 +69,8 @@ extension ModelConfiguration.Architecture {
     /// below it (a few more patches).
     public static func defaultPatchSize(imageSize: Int) -> Int {
         let target = max(4, imageSize / 8)
-        guard imageSize > 0 else { return target }
+        // Outside the bounds `validate()` refuses the size anyway; don't search a huge one.
+        guard ModelConfiguration.Limits.imageSize.contains(imageSize) else { return target }
         return stride(from: min(target, imageSize), through: 1, by: -1).first { imageSize % $0 == 0 } ?? 1
     }
 

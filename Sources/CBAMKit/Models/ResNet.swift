@@ -11,6 +11,7 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
     public let maxpool: MaxPool2d?
     public let stages: [[ResidualBlock]]
     public let fc: Linear
+    public var frozenStages = 0
 
     private var lastFeatures: Tensor?
 
@@ -42,6 +43,11 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
         [("conv1", conv1), ("bn1", bn1)] + blocks.map { ($0.key, $0.block) } + [("fc", fc)]
     }
 
+    /// The stem, then "layer1", "layer2", ….
+    public var stageKeys: [[String]] {
+        [["conv1", "bn1"]] + stages.indices.map { ["layer\($0 + 1)"] }
+    }
+
     public var attentionBlocks: [(key: String, attention: any ResidualAttention)] {
         configuration.attention == .none ? [] : blocks.map { ($0.key, $0.block.attention) }
     }
@@ -56,9 +62,12 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
     public func forward(_ images: Tensor, _ mode: Mode) -> Tensor {
         precondition(images.shape.count == 4 && images.channels == configuration.channels,
                      "expected images [N, \(configuration.channels), H, W], got \(images.shape)")
-        var x = mode == .inference ? conv1.forward(images, foldingIn: bn1) : bn1.forward(conv1.forward(images, mode), mode)
-        if let maxpool { x = maxpool.forward(x, mode) }
-        for (_, block) in blocks { x = block.forward(x, mode) }
+        let stemMode = self.mode(ofStage: 0, mode)
+        var x = stemMode == .inference ? conv1.forward(images, foldingIn: bn1) : bn1.forward(conv1.forward(images, stemMode), stemMode)
+        if let maxpool { x = maxpool.forward(x, stemMode) }
+        for (k, stage) in stages.enumerated() {
+            for block in stage { x = block.forward(x, self.mode(ofStage: k + 1, mode)) }
+        }
         lastFeatures = x
         return fc.forward(Pooling.overSpace(x).average, mode)
     }
@@ -74,8 +83,12 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
 
     @discardableResult
     public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
+        precondition(!inputGradient || frozenStages == 0, "a network with frozen stages has no input gradient")
         var dx = featuresGradient(dLogits)
-        for (_, block) in blocks.reversed() { dx = block.backward(dx) }
+        for (k, stage) in stages.enumerated().reversed() where k + 1 >= frozenStages {
+            for block in stage.reversed() { dx = block.backward(dx) }
+        }
+        guard frozenStages == 0 else { return nil }
         if let maxpool { dx = maxpool.backward(dx) }
         return conv1.backward(bn1.backward(dx), inputGradient: inputGradient)
     }

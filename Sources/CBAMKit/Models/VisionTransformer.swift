@@ -22,6 +22,7 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
     public let blocks: [EncoderBlock]
     public let norm: LayerNorm
     public let head: Linear
+    public var frozenStages = 0
 
     public init(_ configuration: ModelConfiguration, seed: UInt64 = 0) {
         self.configuration = configuration
@@ -46,6 +47,11 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
             + [("norm", norm), ("head", head)]
     }
 
+    /// The patch embedding (with the class token and position embedding), then each block.
+    public var stageKeys: [[String]] {
+        [["patch_embed.proj", "cls_token", "pos_embed"]] + blocks.indices.map { ["blocks.\($0)"] }
+    }
+
     /// `attentionRollout()` explains it.
     public var rolloutHook: AttentionRolloutHook? { self }
 
@@ -58,10 +64,13 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
         precondition(images.shape.count == 4 && images.channels == configuration.channels
                      && images.height == configuration.imageSize && images.width == configuration.imageSize,
                      "expected images [N, \(configuration.channels), \(configuration.imageSize), \(configuration.imageSize)], got \(images.shape)")
-        var x = tokens.forward(patchEmbedding.forward(images, mode), mode)
+        let embeddingMode = self.mode(ofStage: 0, mode)
+        var x = tokens.forward(patchEmbedding.forward(images, embeddingMode), embeddingMode)
         // The head reads only the class token, so the last block computes only its row
         // (LayerNorm works per token: normalising that row alone gives what timm's does).
-        for (i, block) in blocks.enumerated() { x = block.forward(x, mode, classTokenOnly: i == blocks.count - 1) }
+        for (i, block) in blocks.enumerated() {
+            x = block.forward(x, self.mode(ofStage: i + 1, mode), classTokenOnly: i == blocks.count - 1)
+        }
         return head.forward(norm.forward(x.reshaped([x.shape[0], x.shape[2]]), mode), mode)
     }
 
@@ -72,7 +81,9 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
     public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
         let dClass = norm.backward(head.backward(dLogits))
         var dx = dClass.reshaped([dClass.shape[0], 1, dClass.shape[1]])
-        for block in blocks.reversed() { dx = block.backward(dx) }
+        precondition(!inputGradient || frozenStages == 0, "a network with frozen stages has no input gradient")
+        for (i, block) in blocks.enumerated().reversed() where i + 1 >= frozenStages { dx = block.backward(dx) }
+        guard frozenStages == 0 else { return nil }
         return patchEmbedding.backward(tokens.backward(dx), inputGradient: inputGradient)
     }
 }

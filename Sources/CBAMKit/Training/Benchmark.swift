@@ -16,17 +16,27 @@ public struct NetworkBenchmark {
         public var latencyMilliseconds: Double
         /// Peak resident memory of the process after the training runs (VmHWM).
         public var peakMemoryMB: Double
+        /// Resident memory with the model and the batch built, before the first step: the
+        /// peak less this is what training adds (activations, gradients, optimiser state).
+        public var baseMemoryMB: Double
         /// Share of a training step's time per kind of layer (with `profile`).
         public var trainingTimeShares: [String: Double]?
         /// Share of an inference batch's time per kind of layer (with `profile`).
         public var inferenceTimeShares: [String: Double]?
+        /// With `profile`, for a ResNet: the convolutions' GFLOP/s in a training step (forward,
+        /// backward data, backward weights: 3× the forward FLOPs) and in inference, and this
+        /// machine's FP32 peak on the same threads (`MachinePeak`).
+        public var convolutionTrainGFLOPs: Double?
+        public var convolutionInferGFLOPs: Double?
+        public var peakGFLOPs: Double?
 
         enum CodingKeys: String, CodingKey {
             case framework, model, channels, threads, parameters
             case imageSize = "image_size", mflopsPerImage = "mflops_per_image"
             case trainImagesPerSecond = "train_images_per_s", inferImagesPerSecond = "infer_images_per_s"
-            case latencyMilliseconds = "latency_ms", peakMemoryMB = "peak_memory_mb", trainingTimeShares = "train_time_shares"
-            case inferenceTimeShares = "infer_time_shares"
+            case latencyMilliseconds = "latency_ms", peakMemoryMB = "peak_memory_mb", baseMemoryMB = "base_memory_mb", trainingTimeShares = "train_time_shares"
+            case inferenceTimeShares = "infer_time_shares", convolutionTrainGFLOPs = "conv_train_gflops"
+            case convolutionInferGFLOPs = "conv_infer_gflops", peakGFLOPs = "fp32_peak_gflops"
         }
     }
 
@@ -54,6 +64,7 @@ public struct NetworkBenchmark {
         let optimizer = options.makeOptimizer()
         let loss = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
         let parameters = model.parameters
+        let base = peakResidentMegabytes()
         let train = median(rounds, warmup: 2) {
             for _ in 0..<3 {
                 let logits = model.forward(trainImages, .training)
@@ -62,13 +73,18 @@ public struct NetworkBenchmark {
             }
         } / 3
         let peak = peakResidentMegabytes()
-        let shares = profile ? timeShares {
+        let trainProfile = profile ? timeShares {
             let logits = model.forward(trainImages, .training)
             model.backward(loss(logits, labels: labels).gradient, inputGradient: false)
             optimizer.step(parameters)
         } : nil
         let inferImages = images(inferenceBatch)
-        let inferenceShares = profile ? timeShares { _ = model.forward(inferImages, .inference) } : nil
+        let inferenceProfile = profile ? timeShares { _ = model.forward(inferImages, .inference) } : nil
+        /// GFLOP/s of the convolutions in a profiled run of `images` images, `passes` × the forward FLOPs.
+        func convolutionGFLOPs(_ run: (shares: [String: Double], seconds: Double)?, images: Int, passes: Int) -> Double? {
+            guard let run, configuration.convolutionFLOPsPerImage > 0, let share = run.shares["convolution"], share > 0 else { return nil }
+            return Double(passes * images * configuration.convolutionFLOPsPerImage) / (share * run.seconds) / 1e9
+        }
         let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }
         let one = images(1)
         let latency = median(latencyRounds, warmup: 10) { _ = model.forward(one, .inference) }
@@ -77,12 +93,15 @@ public struct NetworkBenchmark {
                       mflopsPerImage: Double(model.forwardFLOPsPerImage) / 1e6,
                       trainImagesPerSecond: Double(trainBatch) / train,
                       inferImagesPerSecond: Double(inferenceBatch) / infer,
-                      latencyMilliseconds: latency * 1000, peakMemoryMB: peak, trainingTimeShares: shares,
-                      inferenceTimeShares: inferenceShares)
+                      latencyMilliseconds: latency * 1000, peakMemoryMB: peak, baseMemoryMB: base,
+                      trainingTimeShares: trainProfile?.shares, inferenceTimeShares: inferenceProfile?.shares,
+                      convolutionTrainGFLOPs: convolutionGFLOPs(trainProfile, images: trainBatch, passes: 3),
+                      convolutionInferGFLOPs: convolutionGFLOPs(inferenceProfile, images: inferenceBatch, passes: 1),
+                      peakGFLOPs: profile ? MachinePeak.fp32GFLOPs(threads: Parallel.threadCount) : nil)
     }
 
-    /// Each kind of layer's share of `body`'s time over five runs.
-    private func timeShares(_ body: () -> Void) -> [String: Double] {
+    /// Each kind of layer's share of `body`'s time over five runs, and the seconds of one run.
+    private func timeShares(_ body: () -> Void) -> (shares: [String: Double], seconds: Double) {
         Profiler.reset()
         Profiler.isEnabled = true
         let start = DispatchTime.now().uptimeNanoseconds
@@ -91,7 +110,7 @@ public struct NetworkBenchmark {
         Profiler.isEnabled = false
         var result = Dictionary(uniqueKeysWithValues: Profiler.report.map { ($0.kind, $0.seconds / total) })
         result["other (pooling, head, loss, optimiser)"] = 1 - result.values.reduce(0, +)
-        return result
+        return (result, total / 5)
     }
 
     private func peakResidentMegabytes() -> Double {

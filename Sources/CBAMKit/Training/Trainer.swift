@@ -40,15 +40,20 @@ public final class Trainer {
     public var options: TrainingOptions { state.options }
     public var preprocessing: Preprocessing { metadata.preprocessing }
 
-    /// A new run: weights from the seed, normalisation from the training images.
+    /// A new run: weights from the seed and normalisation from the training images, or,
+    /// fine-tuning, both from `startingModel` (`options.model` must come from its
+    /// `configuration(classes:imageSize:)`).
     public convenience init(options: TrainingOptions, classNames: [String], training: ImageSet, validation: ImageSet,
-                            modelURL: URL, logURL: URL? = nil) throws {
-        let (mean, std) = try training.channelStatistics()
+                            modelURL: URL, logURL: URL? = nil, startingFrom startingModel: StartingModel? = nil) throws {
         precondition(training.transform == options.transform && validation.transform == options.transform,
                      "the images were stored for another transform than the run's")
-        let metadata = ModelMetadata(configuration: options.model, classNames: classNames, mean: mean, std: std,
+        let (mean, std) = try startingModel.map { ($0.metadata.mean, $0.metadata.std) } ?? training.channelStatistics()
+        var metadata = ModelMetadata(configuration: options.model, classNames: classNames, mean: mean, std: std,
                                      transform: options.transform)
-        self.init(state: TrainingState(options: options), metadata: metadata, network: options.model.makeModel(seed: options.seed),
+        if let startingModel { metadata.extra["initialised_from"] = startingModel.fileName }
+        let network = try startingModel?.network(options.model, classNames: classNames, seed: options.seed)
+            ?? options.model.makeModel(seed: options.seed)
+        self.init(state: TrainingState(options: options), metadata: metadata, network: network,
                   optimizer: options.makeOptimizer(), training: training, validation: validation,
                   modelURL: modelURL, logURL: logURL)
     }
@@ -84,6 +89,7 @@ public final class Trainer {
         self.training = training
         self.validation = validation
         self.modelURL = modelURL
+        network.frozenStages = state.options.frozenStages
         checkpointURL = Checkpoint.url(forModel: modelURL)
         self.logURL = logURL
     }
@@ -112,7 +118,7 @@ public final class Trainer {
     public func run(events: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         let schedule = options.schedule(stepsPerEpoch: batchesPerEpoch)
         let lossFunction = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
-        let parameters = network.parameters
+        let parameters = network.trainableParameters
         while !state.isFinished {
             let batches = Batches.training(training, preprocessing: preprocessing, batchSize: options.batchSize,
                                            augmentation: options.augmentation, seed: options.seed, epoch: state.epoch)

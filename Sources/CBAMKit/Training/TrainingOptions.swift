@@ -11,6 +11,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         public var defaultLearningRate: Float { self == .sgd ? 0.1 : 1e-3 }
         /// 5e-4 for SGD, 0.05 for AdamW (decoupled), as ViTs train.
         public var defaultWeightDecay: Float { self == .sgd ? 5e-4 : 0.05 }
+        /// Fine-tuning (`--init`) starts from trained weights: a tenth of the rate, 0.01 and 1e-4.
+        public var defaultFineTuningLearningRate: Float { defaultLearningRate / 10 }
+
+        public func defaultLearningRate(fineTuning: Bool) -> Float {
+            fineTuning ? defaultFineTuningLearningRate : defaultLearningRate
+        }
     }
 
     public static let defaultEpochs = 15
@@ -34,6 +40,13 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var transform: ImageTransform
     /// Weights, data order and augmentation all follow from it.
     public var seed: UInt64
+    /// Fine-tuning: the model file the weights started from (its name, for the record);
+    /// nil for a run from the seed's weights.
+    public var initialisedFrom: String?
+    /// Fine-tuning: the first N of the network's stages (`ModelConfiguration.stageNames`) keep their weights.
+    public var frozenStages = 0
+
+    public var isFineTuning: Bool { initialisedFrom != nil }
 
     public init(model: ModelConfiguration, epochs: Int, batchSize: Int, optimizer: OptimizerKind, learningRate: Float,
                 warmupEpochs: Int, weightDecay: Float, momentum: Float, labelSmoothing: Float, augmentation: Augmentation,
@@ -46,7 +59,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case model, epochs, batchSize, optimizer, learningRate, warmupEpochs, weightDecay, momentum, labelSmoothing,
-             augmentation, transform, seed
+             augmentation, transform, seed, initialisedFrom, frozenStages
     }
 
     /// Checkpoints written before the transform existed trained with `fitWhole`.
@@ -60,6 +73,15 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
                       augmentation: c.decode(Augmentation.self, forKey: .augmentation),
                       transform: c.decodeIfPresent(ImageTransform.self, forKey: .transform) ?? .fitWhole,
                       seed: c.decode(UInt64.self, forKey: .seed))
+        initialisedFrom = try c.decodeIfPresent(String.self, forKey: .initialisedFrom)
+        frozenStages = try c.decodeIfPresent(Int.self, forKey: .frozenStages) ?? 0
+    }
+
+    /// Fine-tuning from the model file named `file`, with its documented learning rate.
+    public mutating func fineTune(from file: String, freezing stages: Int) {
+        initialisedFrom = file
+        frozenStages = stages
+        learningRate = optimizer.defaultFineTuningLearningRate
     }
 
     /// The documented defaults for a model: CNNs train with SGD (Nesterov momentum 0.9,
@@ -86,7 +108,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public mutating func use(_ optimizer: OptimizerKind) {
         guard optimizer != self.optimizer else { return }
         self.optimizer = optimizer
-        learningRate = optimizer.defaultLearningRate
+        learningRate = optimizer.defaultLearningRate(fineTuning: isFineTuning)
         weightDecay = optimizer.defaultWeightDecay
     }
 
@@ -133,20 +155,43 @@ extension TrainingOptions {
         try require(labelSmoothing.isFinite && labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing",
                     "\(labelSmoothing) is outside [0, 1)")
         try require((0...epochs).contains(warmupEpochs), "--warmup-epochs", "\(warmupEpochs) is outside 0–\(epochs) (the run's epochs)")
+        try require((0...model.stageCount).contains(frozenStages), "--freeze",
+                    "\(frozenStages) is outside 0–\(model.stageCount) (this network's stages: \(model.stageNames.joined(separator: ", ")))")
+        try require(frozenStages == 0 || isFineTuning, "--freeze", "keeps trained weights fixed; it needs --init MODEL")
         try require((0...model.imageSize).contains(augmentation.padding), "--crop-padding",
                     "\(augmentation.padding) is outside 0–\(model.imageSize) (the image size)")
         try require(augmentation.colourJitter.isFinite && (0...1).contains(augmentation.colourJitter), "--colour-jitter",
                     "\(augmentation.colourJitter) is outside [0, 1]")
         try require(augmentation.colourJitter == 0 || transform == .photo, "--colour-jitter",
                     "jitters photos only; add --transform photo (the default above \(ImageTransform.largestSmallImage) pixels)")
-        let needed = Double(batchSize) * model.activationBytesPerImage
-        let available = Double(ProcessInfo.processInfo.physicalMemory)
-        if needed > 0.8 * available {
-            let fits = max(Int(0.8 * available / model.activationBytesPerImage), 0)
-            throw Invalid(option: "--batch-size", reason: "\(batchSize) images of this network need about "
-                          + "\(Int(needed) >> 30) GB for activations, more than this machine's memory allows; "
+        let available = AvailableMemory.bytes
+        let needed = estimatedPeakBytes(batchSize: batchSize)
+        if needed > available {
+            let fits = largestBatch(within: available)
+            throw Invalid(option: "--batch-size", reason: "\(batchSize) images of \(model.name) at \(model.imageSize) px need about "
+                          + "\(Self.gigabytes(needed)) GB (estimated peak), more than the \(Self.gigabytes(available)) GB available; "
                           + (fits >= Limits.batchSize.lowerBound ? "the largest batch that fits is about \(fits)"
                                                                  : "lower the image size or the width"))
         }
     }
+}
+
+// MARK: - Memory
+
+extension TrainingOptions {
+    /// Training's peak memory at `batchSize`: the activations the network keeps for
+    /// backward (`ModelConfiguration.activationBytesPerImage`), the input batch, and per
+    /// parameter its value, gradient and up to two optimiser slots.
+    public func estimatedPeakBytes(batchSize: Int) -> Double {
+        let input = Double(model.channels * model.imageSize * model.imageSize) * 4
+        return Double(batchSize) * (model.activationBytesPerImage + input) + Double(model.parameterCount) * 4 * 4
+    }
+
+    /// The largest batch whose estimated peak is within `bytes` (0 when none is).
+    public func largestBatch(within bytes: Double) -> Int {
+        let perImage = estimatedPeakBytes(batchSize: 1) - estimatedPeakBytes(batchSize: 0)
+        return max(Int((bytes - estimatedPeakBytes(batchSize: 0)) / perImage), 0)
+    }
+
+    static func gigabytes(_ bytes: Double) -> String { String(format: "%.1f", bytes / 1_073_741_824) }
 }

@@ -112,7 +112,7 @@ struct Attention: ParsableCommand {
             }
             for (item, explanation) in zip(batch, explainer.explain(batch.map(\.image))) {
                 do {
-                    let written = try writer.write(explanation, of: item.image, imagePath: item.plan.path, to: item.plan.files)
+                    let written = try writer.write(explanation, of: trained.preprocessing.visiblePart(of: item.image), imagePath: item.plan.path, to: item.plan.files)
                     let prediction = "\(written.predicted.label) \(percent(Double(written.predicted.probability), digits: 1))"
                     print("\(item.plan.path): \(prediction) -> \(item.plan.files.overview.path)")
                 } catch {

@@ -42,10 +42,14 @@ struct BenchNetwork: ParsableCommand {
             training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch \(benchmark.trainBatch), forward + backward + \(benchmark.options.optimizer.rawValue))
             inference images/s    \(String(format: "%.0f", result.inferImagesPerSecond))  (batch \(benchmark.inferenceBatch))
             batch-1 latency       \(String(format: "%.2f", result.latencyMilliseconds)) ms
-            peak memory           \(String(format: "%.0f", result.peakMemoryMB)) MB (training at batch \(benchmark.trainBatch))
+            peak memory           \(String(format: "%.0f", result.peakMemoryMB)) MB (training at batch \(benchmark.trainBatch); \(String(format: "%.0f", result.baseMemoryMB)) MB before the first step)
             """)
             let achieved = 3 * result.mflopsPerImage * result.trainImagesPerSecond / 1000
             print("training GFLOP/s      \(String(format: "%.0f", achieved))  (≈3× forward FLOPs per image; all layers, not only convolutions)")
+            if let train = result.convolutionTrainGFLOPs, let infer = result.convolutionInferGFLOPs, let peak = result.peakGFLOPs {
+                print(String(format: "convolution GFLOP/s   %.0f training, %.0f inference: %.0f %% and %.0f %% of this machine's FP32 peak (%.0f GFLOP/s measured, %d threads)",
+                             train, infer, 100 * train / peak, 100 * infer / peak, peak, result.threads))
+            }
             for (title, shares) in [("training step", result.trainingTimeShares), ("inference batch", result.inferenceTimeShares)] {
                 guard let shares else { continue }
                 print("share of a \(title):")

@@ -58,8 +58,9 @@ struct ImportTorch: ParsableCommand {
         }
         try OutputFiles.checkWritable(outURL, subject: "--out \(out)")
 
+        // The official evaluation's Resize(256) + CenterCrop(224) is the photo transform at S = 224.
         let metadata = ModelMetadata(configuration: configuration, classNames: names, mean: Self.imageNetMean, std: Self.imageNetStd,
-                                     extra: ["imported_from": checkpointURL.lastPathComponent])
+                                     transform: .default(imageSize: configuration.imageSize), extra: ["imported_from": checkpointURL.lastPathComponent])
         let network = try ModelFile.importing(checkpointURL, as: metadata)
         try ModelFile.save(network, metadata: metadata, to: outURL)
         print("\(out): \(configuration.name), \(names.count) classes, \(configuration.imageSize)×\(configuration.imageSize) RGB, "

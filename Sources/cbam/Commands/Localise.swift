@@ -22,7 +22,7 @@ struct Localise: ParsableCommand {
 
             Examples:
               Datasets/cluttered-fashion-mnist.sh
-              cbam train Datasets/cluttered-fashion-mnist --image-size 56 --epochs 5
+              cbam train Datasets/cluttered-fashion-mnist --image-size 56 --transform fit-whole --epochs 5
               cbam localise Datasets/cluttered-fashion-mnist --model Models/cluttered-fashion-mnist-cbam.safetensors
               cbam localise Datasets/cluttered-fashion-mnist/test --box full --json
             """)

@@ -19,6 +19,12 @@ struct Train: ParsableCommand {
             exits; --resume CHECKPOINT continues the run and ends where an uninterrupted run \
             would have. A resumed run writes where it started (NAME.safetensors beside \
             NAME.checkpoint.safetensors): another --out is refused.
+            Fine-tuning: --init MODEL starts from a model file's network and weights (its \
+            normalisation too; a new classifier head unless the folder's classes are the file's), \
+            at the file's image size unless --image-size says otherwise (CNNs only), with a tenth of \
+            the learning rate (sgd \(sgd.defaultFineTuningLearningRate), adamw \(adamw.defaultFineTuningLearningRate)); \
+            --freeze N keeps the first N stages (the stem, then layer1, layer2, …; the ViT's patch \
+            embedding, then its blocks) as they are, BatchNorm statistics included.
             Defaults: CNNs train with SGD (Nesterov momentum \(TrainingOptions.defaultMomentum), lr \(sgd.defaultLearningRate), \
             weight decay \(sgd.defaultWeightDecay)), the ViT with AdamW (lr \(adamw.defaultLearningRate), weight decay \
             \(adamw.defaultWeightDecay)); both warm up, then follow a half cosine; label smoothing \
@@ -26,7 +32,7 @@ struct Train: ParsableCommand {
             """)
 
     @Argument(help: "The image folder.") var directory: String
-    @Option(help: "plain, se, cbam or vit.") var model: ModelConfiguration.Kind = .cbam
+    @Option(help: "plain, se, cbam or vit (default: cbam).") var model: ModelConfiguration.Kind?
     @Option(help: "Passes over the training images.") var epochs = TrainingOptions.defaultEpochs
     @Option(help: "Seed of the weights, the split, the data order and the augmentation.") var seed: UInt64 = 0
     @OptionGroup(title: "Input") var input: InputOptions
@@ -37,24 +43,40 @@ struct Train: ParsableCommand {
     @Flag(help: "Replace an existing model file and checkpoint at --out.") var force = false
     @Option(help: "Continue from a checkpoint (.checkpoint.safetensors), with the options it started with.") var resume: String?
     @Option(help: "Write one JSON object per epoch to this file.") var log: String?
+    @Option(name: .customLong("init"), help: "Fine-tune: start from this model file's network and weights.") var initialModel: String?
+    @Option(help: "With --init: keep the first N stages of the network fixed (default 0: train them all).") var freeze = 0
+
+    /// The network to train when no file decides it.
+    var kind: ModelConfiguration.Kind { model ?? .cbam }
 
     var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
 
     func validate() throws {
-        try setup.check([model], epochs: epochs)
+        guard let initialModel else {
+            guard freeze == 0 else { throw ValidationError("--freeze: keeps trained weights fixed; it needs --init MODEL") }
+            return try setup.check([kind], epochs: epochs)
+        }
+        if resume != nil { throw ValidationError("--init: a resumed run continues from its checkpoint; leave --init out") }
+        if let option = setup.networkOptionGiven(model: model) {
+            throw ValidationError("\(option): with --init the network comes from \(initialModel); leave \(option) out")
+        }
     }
 
     func run() throws {
         let resumed = try resume.map { try Checkpoint.load(URL(fileURLWithPath: $0)) }
         // Where the run writes, checked before any work.
+        let startingModel = try initialModel.map { try StartingModel(contentsOf: URL(fileURLWithPath: $0)) }
         let outputs = try resume.map { try TrainingOutputs(resuming: URL(fileURLWithPath: $0), out: out, log: log) }
-            ?? TrainingOutputs(newRunOn: directory, kind: model, out: out, log: log, force: force)
-        // A resumed run keeps its own options: the data split and sizes come from the checkpoint.
+            ?? TrainingOutputs(newRunOn: directory, kind: startingModel?.metadata.configuration.kind ?? kind, out: out, log: log, force: force)
+        // A resumed run keeps its own options: the data split and sizes come from the checkpoint;
+        // a fine-tuned one takes the network's input from its starting model.
         let seed = resumed?.state.options.seed ?? seed
-        let data = try TrainingData(directory: directory, options: self.data, seed: seed,
-                                    imageSize: resumed?.metadata.configuration.imageSize ?? input.imageSize,
-                                    transform: resumed?.state.options.transform ?? self.data.transform(imageSize: input.imageSize),
-                                    channels: resumed?.metadata.configuration.channels ?? input.channels)
+        let imageSize = resumed?.metadata.configuration.imageSize ?? input.requestedImageSize
+            ?? startingModel?.metadata.configuration.imageSize ?? input.imageSize
+        let data = try TrainingData(directory: directory, options: self.data, seed: seed, imageSize: imageSize,
+                                    transform: resumed?.state.options.transform ?? self.data.transform(imageSize: imageSize),
+                                    channels: resumed?.metadata.configuration.channels
+                                        ?? startingModel?.metadata.configuration.channels ?? input.channels)
         let (split, training, validation) = (data.split, data.training, data.validation)
 
         let modelURL = outputs.model
@@ -64,11 +86,13 @@ struct Train: ParsableCommand {
                                   validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
             StandardError.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch + 1), with the options the run started with")
         } else {
-            let options = try setup.options(model, epochs: epochs, seed: seed, channels: training.channels,
-                                            classes: split.classNames.count)
+            let classes = split.classNames.count
+            let options = try startingModel.map { try setup.options(fineTuning: $0, freeze: freeze, epochs: epochs, seed: seed, classes: classes) }
+                ?? setup.options(kind, epochs: epochs, seed: seed, channels: training.channels, classes: classes)
             trainer = try Trainer(options: options,
                                   classNames: split.classNames, training: training, validation: validation,
-                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
+                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)), startingFrom: startingModel)
+            if let startingModel { StandardError.line(TrainingMessages.fineTuning(startingModel, options: options, classNames: split.classNames)) }
         }
         let o = trainer.options
         StandardError.line("Training \(o.model.name) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(o.epochs) epochs, batch \(o.batchSize), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed)")

@@ -12,11 +12,34 @@ struct TrainingSetup {
     /// Validated options for one model; a bad value is a usage error naming its option.
     func options(_ kind: ModelConfiguration.Kind, epochs: Int, seed: UInt64, channels: Int, classes: Int) throws -> TrainingOptions {
         let configuration = try size.configuration(kind, input: input, channels: channels, classes: classes)
+        return try completed(TrainingOptions.defaults(for: configuration, epochs: epochs, seed: seed))
+    }
+
+    /// Validated options for fine-tuning `startingModel`'s network on `classes` classes,
+    /// at --image-size if given; the network's sizes come from the file.
+    func options(fineTuning startingModel: StartingModel, freeze: Int, epochs: Int, seed: UInt64, classes: Int) throws -> TrainingOptions {
+        let configuration = try startingModel.configuration(classes: classes, imageSize: input.requestedImageSize)
         var options = TrainingOptions.defaults(for: configuration, epochs: epochs, seed: seed)
+        options.fineTune(from: startingModel.fileName, freezing: freeze)
+        return try completed(options)
+    }
+
+    /// The optimiser and data options applied to `options`, then checked.
+    private func completed(_ options: TrainingOptions) throws -> TrainingOptions {
+        var options = options
         optimizer.apply(to: &options)
         data?.apply(to: &options)
         do { try options.validate() } catch { throw usageError(error) }
         return options
+    }
+
+    /// What --init makes meaningless (the file decides the network): the first such
+    /// option given, by name.
+    func networkOptionGiven(model: ModelConfiguration.Kind?) -> String? {
+        let given: [(String, Bool)] = [("--model", model != nil), ("--arch", size.architecture != nil), ("--width", size.width != nil),
+                                       ("--depth", size.depth != nil), ("--reduction", size.reduction != nil),
+                                       ("--patch-size", size.patchSize != nil), ("--heads", size.heads != nil), ("--channels", input.channels != nil)]
+        return given.first { $0.1 }?.0
     }
 
     /// Checks the options before any work, with the channels given (else RGB) and the

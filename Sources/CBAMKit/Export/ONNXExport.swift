@@ -12,7 +12,7 @@ import ONNXSchema
 public enum ONNXExport {
     public static let inputName = "image", logitsName = "logits", probabilitiesName = "probabilities"
 
-    /// The ONNX model of `trained`; `fileName` names the model file in errors.
+    /// The ONNX model of `trained`; errors name its model file.
     public static func model(of trained: TrainedModel, options: ONNXExportOptions) throws -> Onnx_ModelProto {
         precondition(ONNXExportOptions.opsets.contains(options.opset), "opset \(options.opset) outside \(ONNXExportOptions.opsets)")
         let configuration = trained.configuration

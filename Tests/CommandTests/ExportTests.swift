@@ -168,7 +168,7 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(message(["--out", out]), "--out \(out): exists already; pass --force to replace it")
         XCTAssertEqual(message(["--out", out, "--force"]), "no error")
         XCTAssertEqual(message(["--out", out, "--force", "--attention-outputs"]),
-                       "resnet-small-none.safetensors: is a plain model, which has no CBAM blocks; --attention-outputs needs a cbam model")
+                       "resnet-small-none.safetensors: its network (plain) has no CBAM blocks; --attention-outputs needs a cbam model")
         XCTAssertEqual(message(["--force"]), "no error", "the default output, beside the model")
         XCTAssertTrue(FileManager.default.fileExists(atPath: plain.deletingPathExtension().appendingPathExtension("onnx").path))
         for text in [message(["--format", "x"]), message(["--out", out])] { XCTAssertFalse(text.contains("\n"), text) }

@@ -18,7 +18,7 @@ public enum ONNXExport {
         let configuration = trained.configuration
         if options.attentionOutputs && BlockAttention.cbamBlocks(of: trained.network).isEmpty {
             throw ONNXExportError(subject: trained.url.lastPathComponent,
-                                  reason: "is a \(configuration.name) model, which has no CBAM blocks; --attention-outputs needs a cbam model")
+                                  reason: "its network (\(configuration.name)) has no CBAM blocks; --attention-outputs needs a cbam model")
         }
         guard let network = trained.network as? ONNXExportable else {
             preconditionFailure("\(configuration.name): every network of ModelConfiguration.makeModel is ONNXExportable")

@@ -21,10 +21,6 @@ extension Conv2d: ONNXExportable {
     }
 
     private func convolution(_ input: String, inputs: [String], to graph: ONNXGraph, name: String) -> String {
-        graph.node("Conv", [input] + inputs, name: name, attributes: [
-            ONNXAttribute.ints("kernel_shape", [kernel, kernel]),
-            ONNXAttribute.ints("strides", [stride, stride]),
-            ONNXAttribute.ints("pads", [padding, padding, padding, padding]),
-        ])
+        graph.node("Conv", [input] + inputs, name: name, attributes: ONNXAttribute.window(kernel: kernel, stride: stride, padding: padding))
     }
 }

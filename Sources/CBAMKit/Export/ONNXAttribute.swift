@@ -25,4 +25,9 @@ enum ONNXAttribute {
         attribute.f = value
         return attribute
     }
+
+    /// A square window's `kernel_shape`, `strides` and `pads` (Conv, MaxPool).
+    static func window(kernel: Int, stride: Int, padding: Int) -> [Onnx_AttributeProto] {
+        [ints("kernel_shape", [kernel, kernel]), ints("strides", [stride, stride]), ints("pads", [padding, padding, padding, padding])]
+    }
 }

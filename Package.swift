@@ -29,8 +29,12 @@ var targets: [Target] = [
     .target(name: "Charts", dependencies: ["ImageCodecs"], swiftSettings: fastSwift),
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
     .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
-    // Tensors, fused kernels, layers, models, optimisers, model files, training.
-    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts", "CMachinePeak", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+    // ONNX's protobuf schema (onnx/onnx.proto3) as Swift, generated once and committed
+    // (see its README.md): the build never runs protoc or the plugin.
+    .target(name: "ONNXSchema", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")], exclude: ["README.md"]),
+    // Tensors, fused kernels, layers, models, optimisers, model files, training, ONNX export.
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts", "CMachinePeak", "ONNXSchema",
+                                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.
     .executableTarget(
@@ -65,6 +69,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // PyTorch checkpoints (`cbam import-torch`) are zip archives.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // ONNX export (`cbam export`) encodes ONNX's protobuf messages.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: targets
 )

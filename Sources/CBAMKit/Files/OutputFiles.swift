@@ -9,6 +9,13 @@ public enum OutputFiles {
         throw OutputFileError(subject: output, reason: "is the input file \(input); writing it would replace the input (choose another output file)")
     }
 
+    /// Refuses to replace a file that exists unless `force` (`--force`) says so.
+    /// `subject` names it in errors ("--out m.onnx").
+    public static func refuseReplacing(_ file: URL, subject: String, force: Bool) throws {
+        guard !force, FileManager.default.fileExists(atPath: file.path) else { return }
+        throw OutputFileError(subject: subject, reason: "exists already; pass --force to replace it")
+    }
+
     /// Checks that `file` can be written (atomically, as every model file is): it is not a
     /// folder, and its folder exists (created if missing) and takes a new file, which is
     /// tried by creating and removing one. `subject` names it in errors ("--out m.safetensors").

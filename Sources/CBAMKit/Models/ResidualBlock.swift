@@ -32,7 +32,7 @@ public final class ResidualBlock: Layer {
     public let branch: [(conv: Conv2d, norm: BatchNorm2d)]
     public let downsample: (conv: Conv2d, norm: BatchNorm2d)?
     public let attention: any ResidualAttention
-    private let attentionKey: String
+    let attentionKey: String
 
     /// A block from `inputChannels` to `planes · design.expansion` channels.
     public init(_ design: Design, _ inputChannels: Int, planes: Int, stride: Int, attention kind: AttentionKind, reduction: Int,

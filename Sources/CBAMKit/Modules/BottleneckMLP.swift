@@ -12,7 +12,7 @@ public final class BottleneckMLP: Layer {
     public let reduce: Linear
     /// W₂, b₂: C/r → C.
     public let expand: Linear
-    private let keys: (reduce: String, expand: String)
+    let keys: (reduce: String, expand: String)
     private var hidden: Tensor?
 
     /// PyTorch's default Linear weights and zero biases (DESIGN.md).

@@ -9,7 +9,8 @@ public typealias ResidualBranches = (features: Tensor, shortcut: Tensor)
 ///
 /// Backward gives the gradients of F and of the shortcut. An attention that computes
 /// maps says so through `channelAttention` and `spatialAttention`, which explanations read.
-public protocol ResidualAttention: Layer where Input == ResidualBranches, Output == Tensor, InputGradient == ResidualBranches {
+/// Each also writes itself into an ONNX graph (`ONNXResidualEnding`, for `cbam export`).
+public protocol ResidualAttention: Layer, ONNXResidualEnding where Input == ResidualBranches, Output == Tensor, InputGradient == ResidualBranches {
     /// Which attention this is (`AttentionKind`).
     var kind: AttentionKind { get }
     /// The last forward's per-channel attention [N, C] (SE's s, CBAM's Mc), values in

@@ -53,9 +53,7 @@ struct ImportTorch: ParsableCommand {
         let configuration = try configuration(classes: names.count)
         let outURL = URL(fileURLWithPath: out), checkpointURL = URL(fileURLWithPath: checkpoint)
         try OutputFiles.refuseOverwritingInput(output: out, input: checkpoint)
-        if !force && FileManager.default.fileExists(atPath: out) {
-            throw CommandFailure("\(out) exists already; pass --force to replace it")
-        }
+        try OutputFiles.refuseReplacing(outURL, subject: "--out \(out)", force: force)
         try OutputFiles.checkWritable(outURL, subject: "--out \(out)")
 
         // The official evaluation's Resize(256) + CenterCrop(224) is the photo transform at S = 224.

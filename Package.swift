@@ -61,7 +61,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // PyTorch checkpoints (`cbam import-torch`) are zip archives.
+        // PyTorch checkpoints (`cbam import-torch`) since 1.6 are zip archives.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: targets

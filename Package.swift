@@ -67,7 +67,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // PyTorch checkpoints (`cbam import-torch`) are zip archives.
+        // PyTorch checkpoints (`cbam import-torch`) since 1.6 are zip archives.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         // ONNX export (`cbam export`) encodes ONNX's protobuf messages.
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),

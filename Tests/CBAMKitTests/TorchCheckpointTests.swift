@@ -55,6 +55,11 @@ final class TorchCheckpointTests: XCTestCase {
         try checkRoundTrip("resnet18_cbam_wrapped.pth", .resnet18, expectedKey: "resnet18_cbam.logits", expected: try expected())
     }
 
+    /// The legacy (pre-1.6, non-zip) stream, as the authors' published checkpoints are.
+    func testResNet18LegacyCheckpoint() throws {
+        try checkRoundTrip("resnet18_cbam_legacy.pth", .resnet18, expectedKey: "resnet18_cbam.logits", expected: try expected())
+    }
+
     func testResNet50StateDict() throws {
         try checkRoundTrip("resnet50_cbam.pth", .resnet50, expectedKey: "resnet50_cbam.logits", expected: try expected())
     }
@@ -88,6 +93,51 @@ final class TorchCheckpointTests: XCTestCase {
         XCTAssertFalse(wrapped.references.keys.contains { $0.hasPrefix("module.") })
         let a = try plain.readTensors(), b = try wrapped.readTensors()
         for (key, tensor) in a { XCTAssertEqual(tensor.scalars, b[key]!.scalars, key) }
+    }
+
+    func testLegacyCheckpointGivesTheZipFilesTensors() throws {
+        let zip = try TorchCheckpoint(contentsOf: fixture("resnet18_cbam_wrapped.pth"))
+        let legacy = try TorchCheckpoint(contentsOf: fixture("resnet18_cbam_legacy.pth"))
+        XCTAssertTrue(legacy.wasWrapped && legacy.hadModulePrefix)
+        XCTAssertEqual(zip.shapes, legacy.shapes)
+        XCTAssertEqual(legacy.references["bn1.num_batches_tracked"]?.storage.dtype, .i64)
+        let a = try zip.readTensors(), b = try legacy.readTensors()
+        XCTAssertEqual(a.count, b.count)
+        for (key, tensor) in a { XCTAssertEqual(tensor.scalars, b[key]?.scalars, key) }
+    }
+
+    /// The fixture's pickles, read as TorchCheckpoint does: the offset of the first storage record.
+    private func legacyRecordsStart(_ bytes: [UInt8]) throws -> Int {
+        try bytes.withUnsafeBytes { buffer in
+            var reader = PickleReader(bytes: buffer, fileName: "x")
+            for _ in 0..<5 { _ = try reader.read() }
+            return reader.position
+        }
+    }
+
+    func testTruncatedLegacyFileIsRefused() throws {
+        let bytes = [UInt8](try Data(contentsOf: fixture("resnet18_cbam_legacy.pth")))
+        let records = try legacyRecordsStart(bytes)
+        func cut(_ name: String, _ length: Int) throws -> URL {
+            let url = scratch.appendingPathComponent(name)
+            try Data(bytes.prefix(length)).write(to: url)
+            return url
+        }
+        assertRefused(try cut("cut-in-pickle.pth", records / 2), "truncated pickle")
+        assertRefused(try cut("cut-at-records.pth", records), "is truncated: storage '")
+        assertRefused(try cut("cut-at-records.pth", records), "would start at byte \(records), but the file has \(records) bytes")
+        assertRefused(try cut("cut-at-end.pth", bytes.count - 1), "bytes from byte")
+        assertRefused(try cut("cut-at-end.pth", bytes.count - 1), "but the file has")
+    }
+
+    func testLegacyStorageSizesThatLieAreRefused() throws {
+        var bytes = [UInt8](try Data(contentsOf: fixture("resnet18_cbam_legacy.pth")))
+        let records = try legacyRecordsStart(bytes)
+        let stated = bytes[records..<records + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        bytes.replaceSubrange(records..<records + 8, with: withUnsafeBytes(of: Int64(stated + 1000).littleEndian, Array.init))
+        let url = scratch.appendingPathComponent("lying.pth")
+        try Data(bytes).write(to: url)
+        assertRefused(url, "has \(stated) elements in the pickle, but its record at byte \(records) says \(stated + 1000)")
     }
 
     func testStridedAndOffsetViewsAreRead() throws {
@@ -150,18 +200,34 @@ final class TorchCheckpointTests: XCTestCase {
         return url
     }
 
+    private func text(_ s: String) -> [UInt8] { [0x8c, UInt8(s.utf8.count)] + Array(s.utf8) }
+    private func int(_ i: Int) -> [UInt8] {  // BININT, or LONG1 beyond 32 bits
+        Int32(exactly: i).map { [0x4a] + withUnsafeBytes(of: $0.littleEndian, Array.init) }
+            ?? [0x8a, 8] + withUnsafeBytes(of: Int64(i).littleEndian, Array.init)
+    }
+    private func tuple(_ items: [Int]) -> [UInt8] { [0x28] + items.flatMap(int) + [0x74] }
+
     /// A pickle of {'w': tensor} (storage '0' of `count` floats; offset, shape, strides), as torch.save writes it.
-    private func tensorPickle(count: Int, offset: Int, shape: [Int], strides: [Int]) -> [UInt8] {
-        func text(_ s: String) -> [UInt8] { [0x8c, UInt8(s.utf8.count)] + Array(s.utf8) }
-        func int(_ i: Int) -> [UInt8] {  // BININT, or LONG1 beyond 32 bits
-            Int32(exactly: i).map { [0x4a] + withUnsafeBytes(of: $0.littleEndian, Array.init) }
-                ?? [0x8a, 8] + withUnsafeBytes(of: Int64(i).littleEndian, Array.init)
-        }
-        func tuple(_ items: [Int]) -> [UInt8] { [0x28] + items.flatMap(int) + [0x74] }
-        return [0x80, 0x02, 0x7d] + text("w") + Array("ctorch._utils\n_rebuild_tensor_v2\n".utf8)
-            + [0x28, 0x28] + text("storage") + Array("ctorch\nFloatStorage\n".utf8) + text("0") + text("cpu") + int(count) + [0x74, 0x51]
+    /// `view`: the legacy stream's sixth persistent-id item, pickled (nil: the zip format's five items).
+    private func tensorPickle(count: Int, offset: Int, shape: [Int], strides: [Int], view: [UInt8]? = nil) -> [UInt8] {
+        [0x80, 0x02, 0x7d] + text("w") + Array("ctorch._utils\n_rebuild_tensor_v2\n".utf8)
+            + [0x28, 0x28] + text("storage") + Array("ctorch\nFloatStorage\n".utf8) + text("0") + text("cpu") + int(count)
+            + (view ?? []) + [0x74, 0x51]
             + int(offset) + tuple(shape) + tuple(strides) + [0x89]
             + Array("ccollections\nOrderedDict\n".utf8) + [0x29, 0x52, 0x74, 0x52, 0x73, 0x2e]
+    }
+
+    /// A legacy torch.save stream `name.pth`: magic number, protocol 1001, sys_info, `pickle`,
+    /// the keys ['0'], then storage '0': its element count (`recorded`, or the truth) and `values`.
+    private func stream(_ name: String, pickle: [UInt8], values: [Float], recorded: Int? = nil,
+                        magic: [UInt8] = TorchCheckpoint.legacyMagic, version: Int = 1001) throws -> URL {
+        let url = scratch.appendingPathComponent("\(name).pth")
+        let bytes = [0x80, 0x02, 0x8a, UInt8(magic.count)] + magic + [0x2e] + [0x80, 0x02] + int(version) + [0x2e]
+            + [0x80, 0x02, 0x7d] + text("little_endian") + [0x88, 0x73, 0x2e]
+            + pickle + [0x80, 0x02, 0x5d] + text("0") + [0x61, 0x2e]
+            + withUnsafeBytes(of: Int64(recorded ?? values.count).littleEndian, Array.init) + floats(values)
+        try Data(bytes).write(to: url)
+        return url
     }
 
     private func floats(_ values: [Float]) -> [UInt8] { values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
@@ -172,6 +238,50 @@ final class TorchCheckpointTests: XCTestCase {
         let tensors = try TorchCheckpoint(contentsOf: url).readTensors()
         XCTAssertEqual(tensors["w"]?.shape, [3, 2])
         XCTAssertEqual(tensors["w"]?.scalars, [0, 3, 1, 4, 2, 5])
+    }
+
+    func testHandMadeLegacyStreamReads() throws {
+        let plain = try stream("plain", pickle: tensorPickle(count: 6, offset: 0, shape: [3, 2], strides: [1, 3], view: [0x4e]),
+                               values: [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(try TorchCheckpoint(contentsOf: plain).readTensors()["w"]?.scalars, [0, 3, 1, 4, 2, 5])
+        // A storage view (PyTorch 0.4): ('1', offset 2, 3 elements) of storage '0'; the tensor at offset 1 of the view.
+        let view = try stream("view", pickle: tensorPickle(count: 6, offset: 1, shape: [2], strides: [1],
+                                                           view: [0x28] + text("1") + int(2) + int(3) + [0x74]),
+                              values: [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(try TorchCheckpoint(contentsOf: view).readTensors()["w"]?.scalars, [3, 4])
+        assertRefused(try stream("outside", pickle: tensorPickle(count: 6, offset: 2, shape: [2], strides: [1],
+                                                                 view: [0x28] + text("1") + int(2) + int(3) + [0x74]),
+                                 values: [0, 1, 2, 3, 4, 5]),
+                      "'w' (shape [2], strides [1], offset 2) reaches beyond its storage's 3 elements")
+        assertRefused(try stream("badview", pickle: tensorPickle(count: 6, offset: 0, shape: [2], strides: [1],
+                                                                 view: [0x28] + text("1") + int(5) + int(3) + [0x74]),
+                                 values: [0, 1, 2, 3, 4, 5]),
+                      "the pickle views storage '0' of 6 elements (BINPERSID, byte")
+    }
+
+    func testLegacyStreamHeadersAreChecked() throws {
+        let pickle = tensorPickle(count: 6, offset: 0, shape: [6], strides: [1], view: [0x4e])
+        assertRefused(try stream("lies", pickle: pickle, values: [0, 1, 2, 3, 4, 5], recorded: 1 << 40),
+                      "storage '0' (1 of 1) has 6 elements in the pickle, but its record at byte")
+        assertRefused(try stream("short", pickle: pickle, values: [0, 1, 2], recorded: 6),
+                      "is truncated: storage '0' (1 of 1) needs 6 × 4 bytes from byte")
+        assertRefused(try stream("magic", pickle: pickle, values: [0, 1, 2, 3, 4, 5], magic: Array(repeating: 7, count: 10)),
+                      "is a pickle but not a torch.save file: it does not start with torch.save's magic number")
+        assertRefused(try stream("version", pickle: pickle, values: [0, 1, 2, 3, 4, 5], version: 1000),
+                      "is a torch.save stream of protocol version 1000; cbam reads version 1001")
+        // A file that is one pickle (pickle.dump of a dict), not a torch.save stream.
+        let single = scratch.appendingPathComponent("pickled.pth")
+        try Data(pickle).write(to: single)
+        assertRefused(single, "it does not start with torch.save's magic number")
+    }
+
+    func testTarFormatIsRefused() throws {
+        var header = [UInt8](repeating: 0, count: 1024)
+        header.replaceSubrange(0..<8, with: Array("storages".utf8))
+        header.replaceSubrange(257..<263, with: Array("ustar\0".utf8))
+        let url = scratch.appendingPathComponent("tar.pth")
+        try Data(header).write(to: url)
+        assertRefused(url, "is a tar-format torch.save file (PyTorch before 0.4), which cbam does not read; re-save it in Python")
     }
 
     func testViewBeyondItsStorageIsRefused() throws {
@@ -216,10 +326,11 @@ final class TorchCheckpointTests: XCTestCase {
     func testNotAZipIsRefused() throws {
         let text = scratch.appendingPathComponent("notes.pth")
         try Data("not a checkpoint\n".utf8).write(to: text)
-        assertRefused(text, "is not a PyTorch checkpoint (torch.save writes a zip archive; this is not one)")
+        assertRefused(text, "is not a PyTorch checkpoint (torch.save writes a zip archive or, before PyTorch 1.6, "
+                      + "a stream of pickles; this is neither)")
         let legacy = scratch.appendingPathComponent("legacy.pth")
         try Data([0x80, 0x02, 0x8a, 0x0a]).write(to: legacy)
-        assertRefused(legacy, "is an old-style torch.save file")
+        assertRefused(legacy, "truncated pickle: LONG1 at byte 4 needs 10 bytes, 0 are left")
         assertRefused(scratch.appendingPathComponent("absent.pth"), "cannot be read: no such file")
         assertRefused(try archive("empty", pickle: [0x2e]), "damaged pickle: STOP at byte 0 leaves 0 values")
     }

@@ -43,6 +43,26 @@ final class ImportTorchTests: XCTestCase {
         XCTAssertEqual(try TrainedModel(contentsOf: URL(fileURLWithPath: out)).classNames, ["0", "1", "2", "3", "4"])
     }
 
+    /// The authors' checkpoints are in the legacy (pre-1.6) format: the same network, saved
+    /// so, imports to the same model file's tensors as the zip one.
+    func testALegacyCheckpointImportsToTheSameModel() throws {
+        var files: [SafeTensors] = []
+        for checkpoint in ["resnet18_cbam_wrapped.pth", "resnet18_cbam_legacy.pth"] {
+            let out = folder.appendingPathComponent(checkpoint + ".safetensors").path
+            var command = try CBAM.parseAsRoot(arguments(checkpoint, classes: "5", out: out))
+            try command.run()
+            files.append(try SafeTensors(contentsOf: URL(fileURLWithPath: out)))
+        }
+        XCTAssertEqual(files[1].metadata["imported_from"], "resnet18_cbam_legacy.pth")
+        XCTAssertEqual(files[0].metadata.filter { $0.key != "imported_from" }, files[1].metadata.filter { $0.key != "imported_from" })
+        XCTAssertEqual(Set(files[0].tensors.keys), Set(files[1].tensors.keys))
+        XCTAssertGreaterThan(files[0].tensors.count, 100)
+        for (key, tensor) in files[0].tensors {
+            XCTAssertEqual(tensor.shape, files[1].tensors[key]?.shape, key)
+            XCTAssertEqual(tensor.scalars, files[1].tensors[key]?.scalars, key)
+        }
+    }
+
     func testAMismatchNamesTheKeyAndWritesNothing() throws {
         let out = folder.appendingPathComponent("m.safetensors").path
         var command = try CBAM.parseAsRoot(arguments("resnet18_cbam.pth", classes: "5", out: out, ["--model", "se"]))

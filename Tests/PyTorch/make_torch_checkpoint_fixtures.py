@@ -9,6 +9,8 @@ Run by hand (never by CI), after `swift build -c release` (the images are prepar
           resnet{18,50}_cbam.pth          torch.save(model.state_dict())
           resnet{18,50}_cbam_wrapped.pth  torch.save({'state_dict': <'module.' + key>, 'epoch': 3, ...}),
                                           the layout of the authors' published checkpoints
+          resnet18_cbam_legacy.pth        the wrapped ResNet-18 in the legacy (pre-1.6, non-zip) format the
+                                          authors' files use (see legacy() below)
           expected.safetensors            per network: the inputs and PyTorch's logits
     python3 Tests/PyTorch/make_torch_checkpoint_fixtures.py --full /tmp/resnet18_cbam.pth
         writes the full-size official ResidualNet('ImageNet', 18, 1000, 'CBAM') (45 MB,
@@ -132,12 +134,42 @@ def wrapped(state_dict, arch):
     return {"epoch": 3, "arch": arch, "state_dict": inner, "best_prec1": 71.25, "optimizer": optimizer}
 
 
+def legacy(model, path):
+    """The authors' checkpoints (PyTorch 0.4, 2018) as the legacy torch.save stream writes them:
+    magic number, protocol 1001, sys_info, the pickle (persistent ids ('storage', type, key,
+    location, numel, None)), the sorted storage keys, then each storage as an 8-byte element
+    count and its bytes. Like theirs: GPU locations ('cuda:0'), best_prec1 a 0-dim tensor, and an
+    SGD optimizer whose state is keyed by id(p) with momentum buffers, whose storages cbam must
+    skip. (Momentum buffers only for the first 16 parameters, to keep the fixture small.)"""
+    params = [p for _, p in model.named_parameters()]
+    torch.manual_seed(77)
+    ids = [140234567890000 + 64 * i for i in range(len(params))]  # id(p): LONG1 keys, as in 2018
+    state = {ids[i]: {"momentum_buffer": torch.randn_like(p) * 0.01} for i, p in enumerate(params[:16])}
+    optimizer = {"state": state, "param_groups": [{"lr": 0.1, "momentum": 0.9, "dampening": 0, "weight_decay": 1e-4,
+                                                   "nesterov": False, "params": ids}]}
+    checkpoint = wrapped(model.state_dict(), "resnet18")
+    checkpoint.update(best_prec1=torch.tensor(71.25), optimizer=optimizer)
+    tag = torch.serialization.location_tag
+    torch.serialization.location_tag = lambda storage: "cuda:0"
+    try:
+        torch.save(checkpoint, path, _use_new_zipfile_serialization=False)
+    finally:
+        torch.serialization.location_tag = tag
+    with open(path, "rb") as f:
+        assert f.read(2) == b"\x80\x02", "not the legacy stream"
+    back = torch.load(path, map_location="cpu", weights_only=False)
+    for key, value in model.state_dict().items():
+        assert torch.equal(back["state_dict"]["module." + key], value), key
+
+
 def small(depth, seed, x, expected):
     torch.manual_seed(seed)
     model = ref.randomize_for_testing(resnets.build(depth, "cbam"))
     name = f"resnet{depth}_cbam"
     torch.save(with_views(model.state_dict()), os.path.join(FIXTURES, f"{name}.pth"))
     torch.save(wrapped(model.state_dict(), f"resnet{depth}"), os.path.join(FIXTURES, f"{name}_wrapped.pth"))
+    if depth == 18:
+        legacy(model, os.path.join(FIXTURES, f"{name}_legacy.pth"))
     expected[f"{name}.logits"] = logits(model, x)
 
 

@@ -7,6 +7,9 @@ public enum PickleValue {
     case none
     case bool(Bool)
     case int(Int)
+    /// An integer beyond 64 bits, as its little-endian two's-complement bytes
+    /// (the legacy torch.save stream starts with one, its magic number).
+    case bigInt([UInt8])
     case float(Double)
     case string(String)
     case tuple([PickleValue])
@@ -16,7 +19,7 @@ public enum PickleValue {
     case global(PickleGlobal)
     /// `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, …)`, not yet read.
     case tensor(TorchTensorReference)
-    /// A storage `BINPERSID` named: its element type, its key (`archive/data/<key>`) and its length.
+    /// A storage `BINPERSID` named: its element type, its key and its length.
     case storage(TorchStorageReference)
 
     /// What the value is, in Python's words, for errors.
@@ -24,7 +27,7 @@ public enum PickleValue {
         switch self {
         case .none: return "None"
         case .bool: return "bool"
-        case .int: return "int"
+        case .int, .bigInt: return "int"
         case .float: return "float"
         case .string: return "str"
         case .tuple: return "tuple"
@@ -33,6 +36,16 @@ public enum PickleValue {
         case .global(let global): return global.rawValue
         case .tensor: return "tensor"
         case .storage: return "storage"
+        }
+    }
+
+    /// The value in a few words, for errors: numbers and strings as Python shows them, tuples of those.
+    var summary: String {
+        switch self {
+        case .tuple(let items): return "(" + items.map(\.summary).joined(separator: ", ") + ")"
+        case .string(let s): return "'\(s)'"
+        case .int(let i): return String(i)
+        default: return typeName
         }
     }
 }
@@ -95,10 +108,14 @@ public enum PickleGlobal: String, CaseIterable {
     }
 }
 
+/// A storage: `count` elements of `dtype`, from element `start` of the one stored under `key`
+/// (`<name>/data/<key>` in a zip archive; the record `key` in a legacy stream). `start` is 0
+/// but in a legacy stream's storage views.
 public struct TorchStorageReference: Equatable {
     public var dtype: SafeTensorsDType
     public var key: String
     public var count: Int
+    public var start = 0
 }
 
 /// A tensor as the pickle describes it: a view (offset, shape, strides, in elements) of a storage.
@@ -112,10 +129,18 @@ public struct TorchTensorReference: Equatable {
 /// Reads the subset of Python's pickle format that `torch.save` writes for a state_dict
 /// (and for a checkpoint dict around one: numbers, strings, lists, dicts). Any other
 /// opcode or global is an error naming `fileName`, the opcode (or global) and its position.
-public struct PickleReader {
-    private let bytes: [UInt8]
+///
+/// A zip checkpoint holds one pickle; the legacy stream several in a row, read one after
+/// the other by `read()` from `position` on (positions in errors count from the buffer's start).
+struct PickleReader {
+    /// Borrowed: the reader lives only while its buffer does (`withUnsafeBytes`, a mapped file).
+    private let bytes: UnsafeRawBufferPointer
     private let fileName: String
-    private var position = 0
+    /// Where the next pickle starts: after `read()`, the byte after its STOP.
+    private(set) var position: Int
+    /// Every storage the pickles read so far named, by key, as a whole (the first naming's
+    /// element type and count; views of it included): what a legacy stream then stores.
+    private(set) var storages: [String: TorchStorageReference] = [:]
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
@@ -123,22 +148,33 @@ public struct PickleReader {
     /// A pickle nests far less than this; a deeper one is damaged or hostile.
     static let maximumStack = 1 << 20
 
-    public init(bytes: [UInt8], fileName: String) {
+    init(bytes: UnsafeRawBufferPointer, from position: Int = 0, fileName: String) {
         self.bytes = bytes
+        self.position = position
         self.fileName = fileName
     }
 
     /// Parses `bytes` up to STOP and returns the value it leaves.
-    public static func read(_ bytes: [UInt8], fileName: String) throws -> PickleValue {
-        var reader = PickleReader(bytes: bytes, fileName: fileName)
-        return try reader.run()
+    static func read(_ bytes: [UInt8], fileName: String) throws -> PickleValue {
+        try bytes.withUnsafeBytes { buffer in
+            var reader = PickleReader(bytes: buffer, fileName: fileName)
+            return try reader.read()
+        }
+    }
+
+    /// Parses the pickle at `position` up to its STOP (each pickle has its own memo).
+    mutating func read() throws -> PickleValue {
+        stack = []
+        marks = []
+        memo = [:]
+        return try run()
     }
 
     private func failure(_ reason: String) -> ModelFileError { ModelFileError(file: fileName, reason: reason) }
 
     // MARK: Reading bytes
 
-    private mutating func take(_ count: Int, for what: String) throws -> ArraySlice<UInt8> {
+    private mutating func take(_ count: Int, for what: String) throws -> Slice<UnsafeRawBufferPointer> {
         guard count >= 0, count <= bytes.count - position else {
             throw failure("truncated pickle: \(what) at byte \(position) needs \(count) bytes, \(bytes.count - position) are left")
         }
@@ -235,7 +271,10 @@ public struct PickleReader {
             case 0x4a: try push(.int(Int(Int32(truncatingIfNeeded: try unsigned(4, for: "BININT")))))
             case 0x8a:  // LONG1: n bytes, little-endian two's complement
                 let count = Int(try take(1, for: "LONG1")[at + 1])
-                guard count <= 8 else { throw failure("the pickle has a \(count)-byte integer at byte \(at); cbam reads up to 8 bytes") }
+                guard count <= 8 else {
+                    try push(.bigInt(Array(try take(count, for: "LONG1"))))
+                    continue
+                }
                 let raw = try unsigned(count, for: "LONG1")
                 let value = count == 0 ? 0 : Int(truncatingIfNeeded: raw << (64 - 8 * count)) >> (64 - 8 * count)
                 try push(.int(value))
@@ -368,23 +407,30 @@ public struct PickleReader {
         return result
     }
 
-    /// torch.save's persistent ids: ('storage', storage type, key, location, element count).
-    private func persistentLoad(_ id: PickleValue, at: Int) throws -> PickleValue {
-        guard case .tuple(let items) = id, items.count == 5, case .string("storage") = items[0],
+    /// torch.save's persistent ids: ('storage', storage type, key, location, element count), and
+    /// in the legacy stream a sixth item, None or a view of the storage: (view key, offset, count).
+    private mutating func persistentLoad(_ id: PickleValue, at: Int) throws -> PickleValue {
+        guard case .tuple(let items) = id, items.count == 5 || items.count == 6, case .string("storage") = items[0],
               case .global(let type) = items[1], let dtype = type.storageType,
               case .string(let key) = items[2], case .int(let count) = items[4] else {
-            throw failure("the pickle refers (BINPERSID, byte \(at)) to something other than a tensor storage: \(describe(id))")
+            throw failure("the pickle refers (BINPERSID, byte \(at)) to something other than a tensor storage: \(id.summary)")
         }
         guard count >= 0 else { throw failure("storage '\(key)' has \(count) elements") }
-        return .storage(TorchStorageReference(dtype: dtype, key: key, count: count))
-    }
-
-    private func describe(_ value: PickleValue) -> String {
-        switch value {
-        case .tuple(let items): return "(" + items.map(describe).joined(separator: ", ") + ")"
-        case .string(let s): return "'\(s)'"
-        case .int(let i): return String(i)
-        default: return value.typeName
+        let whole = TorchStorageReference(dtype: dtype, key: key, count: count)
+        if storages[key] == nil { storages[key] = whole }
+        switch items.count == 6 ? items[5] : .none {
+        case .none:
+            return .storage(whole)
+        case .tuple(let view) where view.count == 3:
+            guard case .int(let start) = view[1], case .int(let length) = view[2], start >= 0, length >= 0,
+                  start <= count, length <= count - start else {
+                throw failure("the pickle views storage '\(key)' of \(count) elements (BINPERSID, byte \(at)) "
+                              + "as \(items[5].summary), which does not lie inside it")
+            }
+            return .storage(TorchStorageReference(dtype: dtype, key: key, count: length, start: start))
+        default:
+            throw failure("the pickle views storage '\(key)' (BINPERSID, byte \(at)) as \(items[5].summary); "
+                          + "a view is (key, offset, count)")
         }
     }
 }

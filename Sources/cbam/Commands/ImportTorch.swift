@@ -9,7 +9,8 @@ struct ImportTorch: ParsableCommand {
         commandName: "import-torch",
         abstract: "Turn a PyTorch checkpoint of a CBAM/SE/plain ResNet into a cbam model file.",
         discussion: """
-            CHECKPOINT is a torch.save file (PyTorch 1.6 or later: a zip archive) of the \
+            CHECKPOINT is a torch.save file (the zip archive of PyTorch 1.6 and later, or the \
+            legacy stream of PyTorch 0.4 to 1.5, as the authors' published files are) of the \
             network's state_dict, or of a dict holding it under 'state_dict' (as the CBAM \
             authors' checkpoints do); DataParallel's 'module.' prefixes are removed. Its keys \
             and shapes must be exactly those of the cbam network --arch, --model and the sizes \
@@ -22,7 +23,7 @@ struct ImportTorch: ParsableCommand {
     static let imageNetMean: [Float] = [0.485, 0.456, 0.406]
     static let imageNetStd: [Float] = [0.229, 0.224, 0.225]
 
-    @Argument(help: "The PyTorch checkpoint (torch.save, zip format).") var checkpoint: String
+    @Argument(help: "The PyTorch checkpoint (torch.save: zip or legacy format).") var checkpoint: String
     @Option(help: "plain, se or cbam: the attention of the checkpoint's blocks.") var model: ModelConfiguration.Kind = .cbam
     @OptionGroup var size: ModelSizeOptions
     @OptionGroup var input: InputOptions

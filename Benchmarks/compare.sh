@@ -10,7 +10,10 @@
 # Environment: THREADS (default 2, passed to PyTorch; cbam uses its own default
 # unless its JSON reports "threads", which then wins), CBAM (binary path),
 # PYTHON (default python3), EXTRA_ARGS (passed to both, e.g. "--image-size 28 --channels 1"),
-# PT_ARGS (PyTorch only, e.g. "--malloc tuned" for the stronger, allocator-tuned peer).
+# PT_ARGS (PyTorch only, e.g. "--malloc tuned" for the stronger, allocator-tuned peer),
+# CBAM_ARGS (cbam only, e.g. "--profile": convolution GFLOP/s against the measured FP32 peak).
+# Photo sizes, the official ResNets on both sides (PyTorch runs the authors' ResidualNet):
+#   EXTRA_ARGS="--arch resnet18 --image-size 224 --batch-size 32" CBAM_ARGS=--profile PT_ARGS="--malloc tuned" Benchmarks/compare.sh cbam
 set -u
 cd "$(dirname "$0")/.."
 
@@ -19,6 +22,7 @@ CBAM="${CBAM:-.build/release/cbam}"
 PYTHON="${PYTHON:-python3}"
 EXTRA_ARGS="${EXTRA_ARGS:-}"
 PT_ARGS="${PT_ARGS:-}"
+CBAM_ARGS="${CBAM_ARGS:-}"
 MODELS=("$@")
 [ ${#MODELS[@]} -eq 0 ] && MODELS=(plain se cbam)
 
@@ -37,7 +41,7 @@ for m in "${MODELS[@]}"; do
     if [ "$have_cbam" = 1 ]; then
         echo "== cbam    $m" >&2
         # shellcheck disable=SC2086
-        if "$CBAM" bench --model "$m" --json $EXTRA_ARGS > "$TMP/cbam_$m.out" 2> "$TMP/cbam_$m.err"; then
+        if "$CBAM" bench --model "$m" --json $EXTRA_ARGS $CBAM_ARGS > "$TMP/cbam_$m.out" 2> "$TMP/cbam_$m.err"; then
             # keep the last line that parses as a JSON object
             "$PYTHON" - "$TMP/cbam_$m.out" > "$TMP/cbam_$m.json" <<'PY' || true
 import json, sys
@@ -120,6 +124,14 @@ for m, c, p in rows:
           f"{fmt(g(c, 'train_images_per_s')):>11} {fmt(g(p, 'train_images_per_s')):>11} {fmt(tr, 2):>5} | "
           f"{fmt(g(c, 'infer_images_per_s')):>11} {fmt(g(p, 'infer_images_per_s')):>11} {fmt(inf, 2):>5} | "
           f"{fmt(g(c, 'latency_ms'), 3):>8} {fmt(g(p, 'latency_ms'), 3):>8} {fmt(lat, 2):>5}")
+    mem = lambda d: None if d.get("peak_memory_mb") is None else (d["peak_memory_mb"], d["peak_memory_mb"] - d.get("base_memory_mb", 0))
+    if mem(c) and mem(p):
+        print(f"   training memory: cbam {mem(c)[0]:.0f} MB peak ({mem(c)[1]:.0f} MB over the model and batch), "
+              f"pytorch {mem(p)[0]:.0f} MB ({mem(p)[1]:.0f} MB); training's own memory {mem(c)[1] / max(mem(p)[1], 1):.2f}x pytorch's")
+    if c.get("conv_train_gflops") and c.get("fp32_peak_gflops"):
+        peak = c["fp32_peak_gflops"]
+        print(f"   cbam convolutions: {c['conv_train_gflops']:.0f} GFLOP/s training ({100 * c['conv_train_gflops'] / peak:.0f} % of "
+              f"the measured FP32 peak, {peak:.0f}), {c['conv_infer_gflops']:.0f} inference ({100 * c['conv_infer_gflops'] / peak:.0f} %)")
     if c and p:
         for k in ("parameters", "channels", "image_size", "threads"):
             if c.get(k) != p.get(k):

@@ -27,8 +27,10 @@ var targets: [Target] = [
     .target(name: "Charts", dependencies: ["ImageCodecs"], swiftSettings: fastSwift),
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
     .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
+    // Open MPI's C API, loaded at run time under mpirun (so a build needs no MPI): data-parallel training.
+    .target(name: "OpenMPI", swiftSettings: fastSwift),
     // Tensors, fused kernels, layers, models, optimisers, model files, training.
-    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "OpenMPI", "ImageCodecs", "Charts", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.
     .executableTarget(

@@ -73,10 +73,17 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
     public func backward(_ dLogits: Tensor) -> Tensor { backward(dLogits, inputGradient: true)! }
 
     @discardableResult
-    public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
+    public func backward(_ dLogits: Tensor, inputGradient: Bool, finished: (Module) -> Void) -> Tensor? {
         var dx = featuresGradient(dLogits)
-        for (_, block) in blocks.reversed() { dx = block.backward(dx) }
+        finished(fc)
+        for (_, block) in blocks.reversed() {
+            dx = block.backward(dx)
+            finished(block)
+        }
         if let maxpool { dx = maxpool.backward(dx) }
-        return conv1.backward(bn1.backward(dx), inputGradient: inputGradient)
+        dx = bn1.backward(dx)
+        finished(bn1)
+        defer { finished(conv1) }
+        return conv1.backward(dx, inputGradient: inputGradient)
     }
 }

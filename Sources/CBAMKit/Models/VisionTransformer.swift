@@ -69,10 +69,19 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
     public func backward(_ dLogits: Tensor) -> Tensor { backward(dLogits, inputGradient: true)! }
 
     @discardableResult
-    public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
-        let dClass = norm.backward(head.backward(dLogits))
+    public func backward(_ dLogits: Tensor, inputGradient: Bool, finished: (Module) -> Void) -> Tensor? {
+        let dHead = head.backward(dLogits)
+        finished(head)
+        let dClass = norm.backward(dHead)
+        finished(norm)
         var dx = dClass.reshaped([dClass.shape[0], 1, dClass.shape[1]])
-        for block in blocks.reversed() { dx = block.backward(dx) }
-        return patchEmbedding.backward(tokens.backward(dx), inputGradient: inputGradient)
+        for block in blocks.reversed() {
+            dx = block.backward(dx)
+            finished(block)
+        }
+        dx = tokens.backward(dx)
+        finished(tokens)
+        defer { finished(patchEmbedding) }
+        return patchEmbedding.backward(dx, inputGradient: inputGradient)
     }
 }

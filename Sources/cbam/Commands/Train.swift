@@ -19,6 +19,10 @@ struct Train: ParsableCommand {
             exits; --resume CHECKPOINT continues the run and ends where an uninterrupted run \
             would have. A resumed run writes where it started (NAME.safetensors beside \
             NAME.checkpoint.safetensors): another --out is refused.
+            Under mpirun (Open MPI) every rank trains on its share of each batch of \
+            --batch-size images and the gradients are summed; rank 0 alone prints and writes \
+            files; each rank computes with the CPUs it is bound to. --sync-batchnorm makes \
+            BatchNorm use the whole batch's statistics.
             Defaults: CNNs train with SGD (Nesterov momentum \(TrainingOptions.defaultMomentum), lr \(sgd.defaultLearningRate), \
             weight decay \(sgd.defaultWeightDecay)), the ViT with AdamW (lr \(adamw.defaultLearningRate), weight decay \
             \(adamw.defaultWeightDecay)); both warm up, then follow a half cosine; label smoothing \
@@ -37,6 +41,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Replace an existing model file and checkpoint at --out.") var force = false
     @Option(help: "Continue from a checkpoint (.checkpoint.safetensors), with the options it started with.") var resume: String?
     @Option(help: "Write one JSON object per epoch to this file.") var log: String?
+    @Flag(help: "Under mpirun: BatchNorm statistics over the whole batch, not each rank's share.") var syncBatchnorm = false
 
     var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
 
@@ -45,6 +50,13 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try MPICommunicator.forThisProcess()
+        StandardError.isQuiet = !communicator.isFirst
+        let threads = ThreadsPerRank.apply(communicator)
+        if communicator.isDistributed {
+            StandardError.line("Data-parallel: \(communicator.size) ranks × \(threads) thread\(threads == 1 ? "" : "s") (rank 0's)\(syncBatchnorm ? ", sync BatchNorm" : "")")
+        }
+        let parallel = DataParallel(communicator, syncBatchNorm: syncBatchnorm)
         let resumed = try resume.map { try Checkpoint.load(URL(fileURLWithPath: $0)) }
         // Where the run writes, checked before any work.
         let outputs = try resume.map { try TrainingOutputs(resuming: URL(fileURLWithPath: $0), out: out, log: log) }
@@ -60,14 +72,15 @@ struct Train: ParsableCommand {
         let trainer: Trainer
         if let resume {
             trainer = try Trainer(resuming: URL(fileURLWithPath: resume), classNames: split.classNames, training: training,
-                                  validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
+                                  validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)),
+                                  parallel: parallel)
             StandardError.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch + 1), with the options the run started with")
         } else {
             let options = try setup.options(model, epochs: epochs, seed: seed, channels: training.channels,
                                             classes: split.classNames.count)
             trainer = try Trainer(options: options,
                                   classNames: split.classNames, training: training, validation: validation,
-                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
+                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)), parallel: parallel)
         }
         let o = trainer.options
         StandardError.line("Training \(o.model.name) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(o.epochs) epochs, batch \(o.batchSize), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed)")
@@ -78,6 +91,11 @@ struct Train: ParsableCommand {
         let outcome = try trainer.run(events: { progress.report($0) }, shouldStop: { InterruptFlag.shared.isRaised })
         progress.finish()
         data.reportSkipped()
+        if communicator.isDistributed {
+            StandardError.line(TrainingMessages.communication(trainer))
+        }
+        communicator.finish()
+        guard communicator.isFirst else { throw outcome == .finished ? ExitCode.success : ExitCode(130) }
         switch outcome {
         case .interrupted:
             print("Interrupted at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch). Resume with:")

@@ -17,26 +17,19 @@ set -eu
 cd "$(dirname "$0")/.."
 
 STEPS="${1:-50}"
-DATA="${DATA:-Datasets/fashion-mnist}"
+export DATA="${DATA:-Datasets/fashion-mnist}"
 CBAM="${CBAM:-.build/release/cbam}"
 MODEL="${MODEL:-cbam}"
 MPIRUN_ARGS="${MPIRUN_ARGS:-}"
 export OMP_WAIT_POLICY=PASSIVE
 
 [ -x "$CBAM" ] || { echo "$CBAM is not built: swift build -c release" >&2; exit 1; }
-[ -d "$DATA/train" ] || { echo "no Fashion-MNIST at $DATA: run Datasets/fashion-mnist.sh (or set DATA)" >&2; exit 1; }
 command -v mpirun >/dev/null || { echo "mpirun is not installed: apt-get install openmpi-bin libopenmpi-dev" >&2; exit 1; }
 CBAM="$(realpath "$CBAM")"
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-# The first images of each class, linked: STEPS full batches of 128.
-per_class=$(( STEPS * 128 / 10 + 1 ))
-for class in "$DATA"/train/*/; do
-    name="$(basename "$class")"
-    mkdir -p "$TMP/data/$name"
-    find "$(realpath "$class")" -name '*.png' | sort | head -n "$per_class" | while read -r f; do ln -s "$f" "$TMP/data/$name/"; done
-done
+Benchmarks/fashion-mnist-subset.sh "$STEPS" "$TMP/data"
 
 train=(train "$TMP/data" --model "$MODEL" --image-size 28 --epochs 1 --val-split 0 --force)
 images_per_s() { grep -o '[0-9.]* img/s' "$1" | tail -1 | cut -d' ' -f1; }

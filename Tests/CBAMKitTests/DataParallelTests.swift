@@ -88,6 +88,46 @@ final class DataParallelTests: XCTestCase {
         XCTAssertGreaterThan(epochs.last!["val_accuracy"] as! Double, 0.6, "\(epochs.last!)")
     }
 
+    /// A rank that dies stops the run within seconds, with mpirun's message naming it,
+    /// and the checkpoint of the last finished epoch stays whole.
+    func testARankThatDiesStopsTheOthers() throws {
+        let (cbam, mpirun) = try executables()
+        let checkpoint = scratch.appendingPathComponent("m.checkpoint.safetensors")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mpirun)
+        process.arguments = mpirunOptions + [cbam, "train", try dataFolder(), "--epochs", "1000", "--batch-size", "16", "--width", "4",
+                                             "--image-size", "12", "--val-split", "0", "--out", scratch.appendingPathComponent("m.safetensors").path]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline { usleep(100_000) }
+        let rank1 = try XCTUnwrap(childProcesses(of: process.processIdentifier).first { rankOf($0) == 1 }, "no rank 1 under mpirun")
+        kill(rank1, SIGKILL)
+        let killed = Date()
+        while process.isRunning && Date().timeIntervalSince(killed) < 20 { usleep(50_000) }
+        guard !process.isRunning else { return XCTFail("the run went on for 20 s after rank 1 died") }
+        XCTAssertLessThan(Date().timeIntervalSince(killed), 10)
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(message.contains("rank 1") && message.contains("signal 9"), message)
+        XCTAssertGreaterThan(try SafeTensors(contentsOf: checkpoint).tensors.count, 20)
+    }
+
+    private func childProcesses(of pid: Int32) -> [Int32] {
+        let children = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+        return (children ?? "").split(separator: " ").compactMap { Int32($0) }
+    }
+
+    /// The MPI rank of a process, from the environment mpirun gave it.
+    private func rankOf(_ pid: Int32) -> Int? {
+        guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+        return environment.split(separator: 0).lazy.map { String(decoding: $0, as: UTF8.self) }
+            .first { $0.hasPrefix("OMPI_COMM_WORLD_RANK=") }.flatMap { Int($0.dropFirst("OMPI_COMM_WORLD_RANK=".count)) }
+    }
+
     // MARK: - Running cbam
 
     /// As root (containers), Open MPI wants both flags; more ranks than cores need --oversubscribe.

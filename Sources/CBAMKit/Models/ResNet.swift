@@ -83,7 +83,8 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
         if let maxpool { dx = maxpool.backward(dx) }
         dx = bn1.backward(dx)
         finished(bn1)
-        defer { finished(conv1) }
-        return conv1.backward(dx, inputGradient: inputGradient)
+        let dImages = conv1.backward(dx, inputGradient: inputGradient)
+        finished(conv1)
+        return dImages
     }
 }

@@ -81,7 +81,8 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
         }
         dx = tokens.backward(dx)
         finished(tokens)
-        defer { finished(patchEmbedding) }
-        return patchEmbedding.backward(dx, inputGradient: inputGradient)
+        let dImages = patchEmbedding.backward(dx, inputGradient: inputGradient)
+        finished(patchEmbedding)
+        return dImages
     }
 }

@@ -134,9 +134,9 @@ public final class Trainer {
                 let logits = network.forward(batch.images, .training)
                 // This rank's share of the global batch's mean loss: the ranks' gradients add up to its gradient.
                 let (loss, gradient) = lossFunction(logits, labels: batch.labels, meanOver: batches.batchSize)
-                // One small sum a step: the global batch's loss and hits, and whether a rank was asked to stop.
-                let figures = communicator.sum([Double(loss), Double(Self.correct(logits, batch.labels)), shouldStop() ? 1 : 0])
-                let (batchLoss, batchCorrect, stopRequested) = (figures[0], Int(figures[1]), figures[2] > 0)
+                // One small sum a step: the global batch's loss and hits.
+                let figures = communicator.sum([Double(loss), Double(Self.correct(logits, batch.labels))])
+                let (batchLoss, batchCorrect) = (figures[0], Int(figures[1]))
                 guard batchLoss.isFinite else { throw diverged("the loss became \(Self.name(of: batchLoss))", batch: state.batch + 1) }
                 network.backward(gradient, inputGradient: false, finished: { buckets?.finished($0) })
                 buckets?.wait()
@@ -154,15 +154,20 @@ public final class Trainer {
                               loss: state.epochLossSum / Double(state.epochSeen),
                               accuracy: Double(state.epochCorrect) / Double(state.epochSeen),
                               imagesPerSecond: Double(state.epochSeen) / max(state.epochSeconds, 1e-9)))
-                if stopRequested && state.batch < batches.count {
+                if anyRankAsksToStop(shouldStop) && state.batch < batches.count {
                     try saveCheckpoint()
                     return .interrupted
                 }
             }
             try finishEpoch(events: events, clock: &clock)
-            if communicator.sum([shouldStop() ? 1 : 0])[0] > 0 && !state.isFinished { return .interrupted }
+            if anyRankAsksToStop(shouldStop) && !state.isFinished { return .interrupted }
         }
         return .finished
+    }
+
+    /// Whether `shouldStop()` says so on any rank: all ranks stop at the same batch.
+    private func anyRankAsksToStop(_ shouldStop: () -> Bool) -> Bool {
+        communicator.sum([shouldStop() ? 1 : 0])[0] > 0
     }
 
     /// Validates, records the epoch, saves the best model, the checkpoint and the log

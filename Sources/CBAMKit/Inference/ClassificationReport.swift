@@ -31,9 +31,17 @@ public struct ClassificationReport: Codable, Equatable, Sendable {
     /// Runs `network` over every batch (inference mode) and scores its predictions.
     public static func evaluate(_ network: ImageClassifier, on batches: Batches, classNames: [String],
                                 topK: Int = 5) throws -> ClassificationReport {
+        try evaluate(network, on: batches, classNames: classNames, across: SingleProcess(), topK: topK)
+    }
+
+    /// The report over every rank's share of a set (`Batches.evaluation(shard:)`): each
+    /// rank scores its share, and the counts and loss sums are added up, so every rank
+    /// gets the whole set's report.
+    public static func evaluate(_ network: ImageClassifier, on batches: Batches, classNames: [String],
+                                across communicator: Communicator, topK: Int = 5) throws -> ClassificationReport {
         let k = classNames.count
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-        var inTopK = 0, count = 0, lossSum = 0.0
+        var inTopK = 0, lossSum = 0.0
         let prefetcher = batches.prefetching()
         while let batch = try prefetcher.nextItem() {
             let probabilities = TrainedModel.softmaxRows(network.forward(batch.images, .inference))
@@ -42,8 +50,12 @@ public struct ClassificationReport: Codable, Equatable, Sendable {
                 confusion[label][ranked[0]] += 1
                 if ranked.prefix(topK).contains(label) { inTopK += 1 }
                 lossSum -= log(max(Double(row[label]), 1e-30))
-                count += 1
             }
+        }
+        if communicator.isDistributed {
+            let summed = communicator.sum(confusion.joined().map(Double.init) + [Double(inTopK), lossSum])
+            confusion = (0..<k).map { row in (0..<k).map { Int(summed[row * k + $0]) } }
+            (inTopK, lossSum) = (Int(summed[k * k]), summed[k * k + 1])
         }
         return ClassificationReport(classNames: classNames, confusion: confusion, topK: min(topK, k),
                                     inTopK: inTopK, lossSum: lossSum)

@@ -14,6 +14,8 @@ struct BenchNetwork: ParsableCommand {
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Model size") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser (the training step's)") var optimizer: OptimizerOptions
+    @Option(help: "Images per inference batch.") var inferenceBatch = NetworkBenchmark.defaultInferenceBatch
+    @Option(help: "Timed runs per figure (the median is reported).") var rounds = NetworkBenchmark.defaultRounds
     @Flag(help: "Also report each kind of layer's share of a training step.") var profile = false
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -23,12 +25,18 @@ struct BenchNetwork: ParsableCommand {
             .options(model, epochs: 1, seed: 0, channels: input.channels ?? 3, classes: classes)
     }
 
-    func validate() throws { _ = try benchedOptions() }
+    func validate() throws {
+        _ = try benchedOptions()
+        guard (1...4096).contains(inferenceBatch) else { throw ValidationError("--inference-batch: \(inferenceBatch) is outside 1–4096") }
+        guard (1...101).contains(rounds) else { throw ValidationError("--rounds: \(rounds) is outside 1–101") }
+    }
 
     func run() throws {
         let options = try benchedOptions()
         var benchmark = NetworkBenchmark(options: options)
         benchmark.profile = profile
+        benchmark.inferenceBatch = inferenceBatch
+        benchmark.rounds = rounds
         let result = benchmark.run(name: options.model.name)
         if json {
             let encoder = JSONEncoder()

@@ -4,7 +4,8 @@ public func counted(_ count: Int, _ noun: String, plural: String? = nil) -> Stri
     "\(count) \(count == 1 ? noun : plural ?? pluralNoun(noun))"
 }
 
-/// English plural of the nouns cbam counts: "class" → "classes", "image" → "images".
+/// English plural of the nouns cbam counts: "class" → "classes", "batch" → "batches",
+/// "epoch" → "epochs", "image" → "images".
 func pluralNoun(_ noun: String) -> String {
-    noun.hasSuffix("s") || noun.hasSuffix("x") || noun.hasSuffix("ch") ? noun + "es" : noun + "s"
+    ["s", "x", "sh", "tch"].contains { noun.hasSuffix($0) } ? noun + "es" : noun + "s"
 }

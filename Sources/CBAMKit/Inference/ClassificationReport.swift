@@ -51,7 +51,7 @@ public struct ClassificationReport: Codable, Equatable, Sendable {
                 confusion[label][ranked[0]] += 1
                 if listingErrors && ranked[0] != label {
                     errors.append(Misclassification(file: batches.set.paths[count], label: classNames[label], predictions: ranked.prefix(topK).map {
-                        Misclassification.Guess(label: classNames[$0], probability: Double(row[$0]))
+                        ClassProbability(label: classNames[$0], probability: Double(row[$0]))
                     }))
                 }
                 if ranked.prefix(topK).contains(label) { inTopK += 1 }

@@ -58,7 +58,7 @@ struct Classify: ParsableCommand {
             }
             for (file, probabilities) in zip(names, trained.probabilities(images)) {
                 let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(topK)
-                let predictions = ranked.map { Prediction(label: trained.classNames[$0], probability: Double(probabilities[$0])) }
+                let predictions = ranked.map { ClassProbability(label: trained.classNames[$0], probability: Double(probabilities[$0])) }
                 print(try Self.render(Result(file: file, model: modelName, predictions: predictions), as: format))
             }
         }
@@ -68,8 +68,7 @@ struct Classify: ParsableCommand {
         }
     }
 
-    struct Prediction: Encodable { var label: String; var probability: Double }
-    struct Result: Encodable { var file: String; var model: String; var predictions: [Prediction] }
+    struct Result: Encodable { var file: String; var model: String; var predictions: [ClassProbability] }
 
     /// One image's result in `format`: text lines, a JSON line or a CSV row.
     static func render(_ result: Result, as format: OutputFormat) throws -> String {

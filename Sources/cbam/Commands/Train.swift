@@ -25,6 +25,10 @@ struct Train: ParsableCommand {
             the learning rate (sgd \(sgd.defaultFineTuningLearningRate), adamw \(adamw.defaultFineTuningLearningRate)); \
             --freeze N keeps the first N stages (the stem, then layer1, layer2, …; the ViT's patch \
             embedding, then its blocks) as they are, BatchNorm statistics included.
+            Under mpirun (Open MPI) every rank trains on its share of each batch of \
+            --batch-size images and the gradients are summed; rank 0 alone prints and writes \
+            files; each rank computes with the CPUs it is bound to. --sync-batchnorm makes \
+            BatchNorm use the whole batch's statistics.
             Defaults: CNNs train with SGD (Nesterov momentum \(TrainingOptions.defaultMomentum), lr \(sgd.defaultLearningRate), \
             weight decay \(sgd.defaultWeightDecay)), the ViT with AdamW (lr \(adamw.defaultLearningRate), weight decay \
             \(adamw.defaultWeightDecay)); both warm up, then follow a half cosine; label smoothing \
@@ -53,6 +57,7 @@ struct Train: ParsableCommand {
 
     /// The network to train when no file decides it.
     var kind: ModelConfiguration.Kind { model ?? .cbam }
+    @Flag(help: "Under mpirun: BatchNorm statistics over the whole batch, not each rank's share.") var syncBatchnorm = false
 
     var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
 
@@ -68,6 +73,13 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try MPICommunicator.forThisProcess()
+        StandardError.isQuiet = !communicator.isFirst
+        let threads = ThreadsPerRank.apply(communicator)
+        if communicator.isDistributed {
+            StandardError.line("Data-parallel: \(communicator.size) ranks × \(threads) thread\(threads == 1 ? "" : "s") (rank 0's)\(syncBatchnorm ? ", sync BatchNorm" : "")")
+        }
+        let parallel = DataParallel(communicator, syncBatchNorm: syncBatchnorm)
         let resumed = try resume.map { try Checkpoint.load(URL(fileURLWithPath: $0)) }
         // Where the run writes, checked before any work.
         let startingModel = try initialModel.map { try StartingModel(contentsOf: URL(fileURLWithPath: $0)) }
@@ -88,7 +100,8 @@ struct Train: ParsableCommand {
         let trainer: Trainer
         if let resume {
             trainer = try Trainer(resuming: URL(fileURLWithPath: resume), classNames: split.classNames, training: training,
-                                  validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
+                                  validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)),
+                                  parallel: parallel)
             StandardError.line("Resuming at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch + 1), with the options the run started with")
         } else {
             let classes = split.classNames.count
@@ -96,7 +109,8 @@ struct Train: ParsableCommand {
                 ?? setup.options(kind, epochs: epochs, seed: seed, channels: training.channels, classes: classes)
             trainer = try Trainer(options: options,
                                   classNames: split.classNames, training: training, validation: validation,
-                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)), startingFrom: startingModel)
+                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)), startingFrom: startingModel,
+                                  parallel: parallel)
             if let startingModel { StandardError.line(TrainingMessages.fineTuning(startingModel, options: options, classNames: split.classNames)) }
         }
         let o = trainer.options
@@ -108,6 +122,11 @@ struct Train: ParsableCommand {
         let outcome = try trainer.run(events: { progress.report($0) }, shouldStop: { InterruptFlag.shared.isRaised })
         progress.finish()
         data.reportSkipped()
+        if communicator.isDistributed {
+            StandardError.line(TrainingMessages.communication(trainer))
+        }
+        communicator.finish()
+        guard communicator.isFirst else { throw outcome == .finished ? ExitCode.success : ExitCode(130) }
         switch outcome {
         case .interrupted:
             print("Interrupted at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch). Resume with:")

@@ -4,7 +4,12 @@ import Foundation
 enum StandardError {
     static var isTerminal: Bool { isatty(2) == 1 }
 
+    /// Set on the ranks other than 0 of a data-parallel run: rank 0 alone reports progress
+    /// (errors still reach stderr from any rank: they are thrown, not written here).
+    nonisolated(unsafe) static var isQuiet = false
+
     static func write(_ text: String) {
+        guard !isQuiet else { return }
         FileHandle.standardError.write(Data(text.utf8))
     }
 

@@ -22,6 +22,12 @@ final class EvaluateOutputTests: XCTestCase {
         XCTAssertEqual(report.perClass.first { $0.name == "red" }?.support, 6)
         XCTAssertEqual(report.perClass.first { $0.name == "blue" }?.support, 0)
         XCTAssertNil(report.errors, "listed only when asked")
+
+        // The class's own folder, named as the class, is the same set.
+        let own = try evaluate([single.appendingPathComponent("red").path, "--model", fixture.model.path, "--json"])
+        XCTAssertEqual(try JSONDecoder().decode(ClassificationReport.self, from: Data(own.utf8)), report)
+        var unknown = try CBAM.parseAsRoot(["evaluate", fixture.root.path, "--model", fixture.model.path])
+        XCTAssertThrowsError(try silencingStandardOutput { try unknown.run() }, "a folder of folders that are not classes")
     }
 
     func testErrorsListEveryMisclassifiedFileWithItsPredictions() throws {

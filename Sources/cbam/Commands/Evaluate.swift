@@ -10,7 +10,7 @@ struct Evaluate: ParsableCommand {
             DIR is an image folder (DIR/<class>/<image>), or a data set root with train/ and \
             test/ (or val/), whose held-out part is then used. Class folders are matched to the \
             model's classes by name; one class folder is enough (how well is this class \
-            recognised?). Files that cannot be decoded are reported and skipped. --errors lists \
+            recognised?), and so is that class's own folder of images, named as the class. Files that cannot be decoded are reported and skipped. --errors lists \
             every image predicted wrongly with the model's top-k guesses, for a second look.
 
             Examples:
@@ -30,8 +30,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let trained = try modelChoice.load()
         let root = DataSplit.evaluationFolder(directory)
-        let folder = try ImageFolder(root: root, minimumClasses: 1)
-        let files = try folder.relabeled(to: trained.classNames)
+        let files = try LabelledFolder.files(at: root, modelClasses: trained.classNames)
         var skipped = 0
         let set = ImageSet.load(files, imageSize: trained.configuration.imageSize, channels: trained.configuration.channels,
                                 transform: trained.metadata.transform, cacheBytes: 1 << 30) { error in

@@ -2,12 +2,12 @@ import CBAMKit
 
 /// What `cbam train` says of validation and of the files a run wrote.
 enum TrainingMessages {
-    /// The epoch line's validation part: "  val loss 0.3120 acc 89.50% top-5 99.80%", or
-    /// "  no validation set" (never a 0 % that was not measured).
+    /// The epoch line's validation part: "  val loss 0.3120 acc 89.50% top-5 99.80%" (top-3
+    /// for 3 classes), or "  no validation set" (never a 0 % that was not measured).
     static func validation(_ record: EpochRecord) -> String {
         guard let loss = record.validationLoss, let accuracy = record.validationAccuracy,
-              let top5 = record.validationTopKAccuracy else { return "  no validation set" }
-        return "  val loss \(fixed(loss, 4)) acc \(percent(accuracy)) top-5 \(percent(top5))"
+              let topK = record.validationTopKAccuracy else { return "  no validation set" }
+        return "  val loss \(fixed(loss, 4)) acc \(percent(accuracy)) top-\(record.validationTopK ?? 5) \(percent(topK))"
     }
 
     /// What a fine-tuning run starts from: "Fine-tuning from m.safetensors (cbam resnet18):

@@ -53,7 +53,9 @@ public final class Trainer {
         let (mean, std) = try startingModel.map { ($0.metadata.mean, $0.metadata.std) } ?? training.channelStatistics()
         var metadata = ModelMetadata(configuration: options.model, classNames: classNames, mean: mean, std: std,
                                      transform: options.transform)
-        if let startingModel { metadata.extra["initialised_from"] = startingModel.fileName }
+        var summary = TrainingSummary.run(training: training, validation: validation)
+        summary.initialisedFrom = startingModel?.fileName
+        metadata.extra.merge(summary.entries) { $1 }
         let network = try startingModel?.network(options.model, classNames: classNames, seed: options.seed)
             ?? options.model.makeModel(seed: options.seed)
         self.init(state: TrainingState(options: options), metadata: metadata, network: network,
@@ -196,7 +198,7 @@ public final class Trainer {
         let record = EpochRecord(
             epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
             trainAccuracy: trainAccuracy, validationLoss: report?.loss,
-            validationAccuracy: report?.accuracy, validationTopKAccuracy: report?.topKAccuracy,
+            validationAccuracy: report?.accuracy, validationTopK: report?.topK, validationTopKAccuracy: report?.topKAccuracy,
             learningRate: Double(optimizer.learningRate),
             trainImagesPerSecond: Double(state.epochSeen) / max(state.epochSeconds, 1e-9),
             seconds: state.epochSeconds + clock.lap())
@@ -215,8 +217,7 @@ public final class Trainer {
         state.epochSeconds = 0
         if isBest && communicator.isFirst {
             var best = metadata
-            best.extra["epoch"] = String(record.epoch)
-            if let report { best.extra["val_accuracy"] = String(report.accuracy) }
+            best.extra.merge(TrainingSummary.savedEpoch(record.epoch, of: options.epochs, validationAccuracy: report?.accuracy).entries) { $1 }
             try ModelFile.save(network, metadata: best, to: modelURL)
         }
         try saveCheckpoint()

@@ -7,7 +7,14 @@ struct BenchNetwork: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Training images/s (--batch-size), inference images/s (batch 256) and batch-1 latency.",
-        discussion: "Medians of several timed runs after warm-up, in this build. Benchmarks/compare.sh runs PyTorch beside it.")
+        discussion: """
+            Medians of several timed runs after warm-up, in this build. Benchmarks/compare.sh runs PyTorch beside it.
+
+            Examples:
+              cbam bench network --model cbam --image-size 28 --channels 1
+              cbam bench network --arch resnet50 --image-size 224 --batch-size 32 --profile
+              cbam bench network --model vit --json
+            """)
 
     @Option(help: "plain, se, cbam or vit.") var model: ModelConfiguration.Kind = .cbam
     @Option(help: "Classes.") var classes = ModelConfiguration().classes

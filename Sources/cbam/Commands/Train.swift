@@ -33,6 +33,11 @@ struct Train: ParsableCommand {
             weight decay \(sgd.defaultWeightDecay)), the ViT with AdamW (lr \(adamw.defaultLearningRate), weight decay \
             \(adamw.defaultWeightDecay)); both warm up, then follow a half cosine; label smoothing \
             \(TrainingOptions.defaultLabelSmoothing); random crop with padding and horizontal flip.
+
+            Examples:
+              cbam train Datasets/sample/fashion-mnist --image-size 28 --epochs 30
+              cbam train pets --arch resnet18 --image-size 160 --batch-size 32 --out pets-cbam.safetensors
+              cbam train pets --init resnet50-cbam.safetensors --freeze 2 --epochs 10
             """)
 
     @Argument(help: "The image folder.") var directory: String

@@ -14,6 +14,13 @@ enum StandardError {
     }
 
     static func line(_ text: String) { write(text + "\n") }
+
+    /// One input that failed while the others go on, with the prefix ArgumentParser gives
+    /// a command's own failure, so every error reads alike: "Error: a.jpg: not a PNG or JPEG file".
+    static func error(_ error: Any) { line("Error: \(error)") }
+
+    /// Something the user should know that does not stop the command.
+    static func warning(_ text: String) { line("Warning: \(text)") }
 }
 
 /// "1:05:07" / "3:21".

@@ -18,7 +18,7 @@ REPETITIONS="${1:-3}"
 THREADS="${THREADS:-2}"
 CBAM="${CBAM:-.build/release/cbam}"
 PYTHON="${PYTHON:-python3}"
-export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$THREADS"
+export OMP_NUM_THREADS="$THREADS"
 [ -x "$CBAM" ] || { echo "$CBAM is not built: swift build -c release" >&2; exit 1; }
 "$PYTHON" -c "import onnxruntime" 2>/dev/null || { echo "onnxruntime is missing: pip install onnxruntime" >&2; exit 1; }
 

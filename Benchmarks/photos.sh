@@ -7,6 +7,7 @@
 #
 #   Benchmarks/photos.sh                 # resnet18 at batch 32, 64, 128; resnet50 at 32
 #   Benchmarks/photos.sh "resnet34 32"   # any "ARCH BATCH" pairs
+# ROUNDS (default 5): timed runs per figure on each side, the median reported.
 set -u
 cd "$(dirname "$0")/.."
 CONFIGS=("$@")
@@ -14,6 +15,6 @@ CONFIGS=("$@")
 for config in "${CONFIGS[@]}"; do
     read -r arch batch <<< "$config"
     echo "### cbam $arch, 3×224×224, training batch $batch"
-    EXTRA_ARGS="--arch $arch --image-size 224 --batch-size $batch" CBAM_ARGS=--profile PT_ARGS="--malloc tuned" \
+    EXTRA_ARGS="--arch $arch --image-size 224 --batch-size $batch --rounds ${ROUNDS:-5}" CBAM_ARGS=--profile PT_ARGS="--malloc tuned" \
         Benchmarks/compare.sh cbam
 done

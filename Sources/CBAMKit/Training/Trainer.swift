@@ -80,6 +80,19 @@ public final class Trainer {
         checkpointWritten = true
     }
 
+    /// A resumed run's changes that keep it exact up to here: `epochs` re-plans the
+    /// schedule (`TrainingState.extend(toEpochs:)`), `patience` (0: off) decides early stopping
+    /// from the history. Throws `TrainingOptions.Invalid` naming the option.
+    public func change(epochs: Int?, patience: Int?) throws {
+        if let epochs, epochs != state.options.epochs { try state.extend(toEpochs: epochs) }
+        if let patience {
+            var changed = state
+            changed.options.patience = patience == 0 ? nil : patience
+            try changed.options.validate()
+            state = changed
+        }
+    }
+
     private init(state: TrainingState, metadata: ModelMetadata, network: ImageClassifier, optimizer: Optimizer,
                  training: ImageSet, validation: ImageSet, modelURL: URL, logURL: URL?) {
         self.state = state
@@ -121,7 +134,8 @@ public final class Trainer {
         let parameters = network.trainableParameters
         while !state.isFinished {
             let batches = Batches.training(training, preprocessing: preprocessing, batchSize: options.batchSize,
-                                           augmentation: options.augmentation, seed: options.seed, epoch: state.epoch)
+                                           augmentation: options.augmentation, seed: options.seed, epoch: state.epoch,
+                                           balanced: options.balance)
             let prefetcher = batches.prefetching(from: state.batch)
             var clock = Clock()
             while let batch = try prefetcher.nextItem() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A generated folder of colour "photos" for trying `cbam train` on photo-sized images
-(issue 13): 3 classes (circle, square, triangle) of a random colour, size and place, on
-a noisy background of another random colour; JPEGs of 160–420 px, portrait, landscape
-and square. Deterministic from --seed. Needs Pillow (Debian: python3-pil).
+(issue 13): 3 classes (circle, square, triangle) of a random size and place, on a noisy
+background of a random colour; each class leans to a hue (reddish, greenish, bluish
+shapes) without owning it, so colour alone is not enough. JPEGs of 160–420 px, portrait,
+landscape and square. Deterministic from --seed. Needs Pillow (Debian: python3-pil).
 
     Datasets/photo-shapes.py photos                 # 40 per class, 120 in all
     Datasets/photo-shapes.py photos-test --per-class 50 --seed 1
@@ -25,7 +26,15 @@ def colour():
     return tuple(rng.randrange(30, 226) for _ in range(3))
 
 
-for label in ["circle", "square", "triangle"]:
+def leaning(channel):
+    """A colour whose `channel` is usually, not always, the strongest."""
+    c = list(colour())
+    if rng.random() < 0.6:
+        c[channel] = rng.randrange(170, 256)
+    return tuple(c)
+
+
+for channel, label in enumerate(["circle", "square", "triangle"]):
     folder = os.path.join(args.out, label)
     os.makedirs(folder, exist_ok=True)
     for i in range(args.per_class):
@@ -35,7 +44,7 @@ for label in ["circle", "square", "triangle"]:
         draw = ImageDraw.Draw(image)
         side = rng.uniform(0.3, 0.6) * min(width, height)
         x, y = rng.uniform(0, width - side), rng.uniform(0, height - side)
-        fill = colour()
+        fill = leaning(channel)
         if label == "circle":
             draw.ellipse([x, y, x + side, y + side], fill=fill)
         elif label == "square":

@@ -17,8 +17,13 @@ final class DataDefaultsTests: XCTestCase {
         XCTAssertEqual(chosen.imageSize, 112)
         XCTAssertEqual(chosen.batchSize, DataDefaults.smallestBatch, "109 images: the smallest batch, for the most steps")
         let summary = try XCTUnwrap(chosen.summary)
-        XCTAssertTrue(summary.hasPrefix("Chose resnet18, 112 px, batch 16 for 109 training photos, median shorter side 240 px, colour"), summary)
-        XCTAssertTrue(summary.hasSuffix("override with --arch, --image-size, --batch-size"), summary)
+        XCTAssertEqual(chosen.learningRate, 0.0125, "0.1 × 16/128")
+        XCTAssertTrue(summary.hasPrefix("Chose resnet18, 112 px, batch 16, lr 0.0125 (0.1 × 16/128) for 109 training photos, median shorter side 240 px, colour"), summary)
+        XCTAssertTrue(summary.hasSuffix("override with --arch, --image-size, --batch-size, --lr"), summary)
+        XCTAssertNil(DataDefaults.choose(for: folder(shorterSide: 240, counts: [36, 36, 37]), kind: .cbam,
+                                         given: .init(keepsLearningRate: true), availableBytes: plenty).learningRate)
+        XCTAssertNil(DataDefaults.choose(for: folder(shorterSide: 240, counts: [36, 36, 37]), kind: .vit, given: .init(),
+                                         availableBytes: plenty).learningRate, "AdamW's rate is not scaled")
     }
 
     func testSmallPhotosTrainAtWhatTheirShorterSideHolds() {
@@ -53,7 +58,8 @@ final class DataDefaultsTests: XCTestCase {
         XCTAssertNil(all.summary)
         let some = DataDefaults.choose(for: photos, kind: .cbam, given: .init(imageSize: 64), availableBytes: plenty)
         XCTAssertEqual(some.imageSize, 64)
-        XCTAssertEqual(try XCTUnwrap(some.summary).hasSuffix("override with --arch, --batch-size"), true)
+        XCTAssertTrue(try XCTUnwrap(some.summary).hasSuffix("override with --arch, --batch-size, --lr"), some.summary ?? "")
+        XCTAssertEqual(some.batchSize, 16, "800 images: 50 steps at 16")
         XCTAssertEqual(DataDefaults.choose(for: photos, kind: .cbam, given: .init(keepsSmallResNet: true), availableBytes: plenty).architecture,
                        .resnetSmall, "--depth is resnet-small's")
         let vit = DataDefaults.choose(for: photos, kind: .vit, given: .init(), availableBytes: plenty)

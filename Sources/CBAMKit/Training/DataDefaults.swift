@@ -9,6 +9,9 @@ public struct DataDefaults: Equatable, Sendable {
     public var architecture: ModelConfiguration.Architecture?
     public var imageSize: Int
     public var batchSize: Int
+    /// SGD's learning rate scaled with a smaller chosen batch (`TrainingOptions.scaledLearningRate`);
+    /// nil when --lr, --batch-size or AdamW was given, or the batch is the default.
+    public var learningRate: Float?
     /// The one line `train` prints: what it chose, why, and the flags that override it;
     /// nil when the user chose all three.
     public var summary: String?
@@ -34,13 +37,16 @@ public struct DataDefaults: Equatable, Sendable {
         public var batchSize: Int?
         /// --depth (resnet-small's) keeps resnet-small.
         public var keepsSmallResNet: Bool
+        /// --lr or --optimizer given: the learning rate is the user's (or AdamW's, which is not scaled).
+        public var keepsLearningRate: Bool
 
         public init(architecture: ModelConfiguration.Architecture? = nil, imageSize: Int? = nil, batchSize: Int? = nil,
-                    keepsSmallResNet: Bool = false) {
+                    keepsSmallResNet: Bool = false, keepsLearningRate: Bool = false) {
             self.architecture = architecture
             self.imageSize = imageSize
             self.batchSize = batchSize
             self.keepsSmallResNet = keepsSmallResNet
+            self.keepsLearningRate = keepsLearningRate
         }
     }
 
@@ -55,15 +61,22 @@ public struct DataDefaults: Equatable, Sendable {
                                        classes: folder.classNames.count, bytes: availableBytes * memoryShare)
         let batchSize = given.batchSize ?? batch(images: folder.trainingImages, memoryLimit: memoryBatch)
 
+        let learningRate = given.batchSize == nil && !given.keepsLearningRate && kind != .vit
+            && batchSize < TrainingOptions.defaultBatchSize ? TrainingOptions.scaledLearningRate(batchSize: batchSize) : nil
         var chosen: [String] = [], flags: [String] = []
         if given.architecture == nil, let architecture, kind != .vit { chosen.append(architecture.rawValue); flags.append("--arch") }
         if given.imageSize == nil { chosen.append("\(imageSize) px"); flags.append("--image-size") }
         if given.batchSize == nil { chosen.append("batch \(batchSize)"); flags.append("--batch-size") }
+        if let learningRate {
+            chosen.append("lr \(learningRate) (\(TrainingOptions.OptimizerKind.sgd.defaultLearningRate) × \(batchSize)/\(TrainingOptions.defaultBatchSize))")
+            flags.append("--lr")
+        }
         let what = "\(folder.trainingImages) training \(photos ? "photos" : "images"), median shorter side \(folder.medianShorterSide) px, "
             + (folder.isColour ? "colour" : "grey")
         let summary = chosen.isEmpty ? nil
             : "Chose \(chosen.joined(separator: ", ")) for \(what)\(given.batchSize == nil ? batchReason(batchSize, images: folder.trainingImages) : ""); override with \(flags.joined(separator: ", "))"
-        return DataDefaults(architecture: architecture, imageSize: imageSize, batchSize: batchSize, summary: summary)
+        return DataDefaults(architecture: architecture, imageSize: imageSize, batchSize: batchSize, learningRate: learningRate,
+                            summary: summary)
     }
 
     /// `photoImageSize`, or less for photos too small to crop it from (R = S/0.875 must fit

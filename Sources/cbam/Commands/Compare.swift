@@ -73,7 +73,7 @@ struct Compare: ParsableCommand {
                 StandardError.line("== \(model.rawValue) seed \(seed): finished earlier, reused")
             case let .training(.batch(_, batch, batches, loss, accuracy, imagesPerSecond), done, total, eta):
                 bar.update(done: batch, total: batches, prefix: current,
-                           detail: "loss \(fixed(loss, 4)) acc \(percent(accuracy)) \(fixed(imagesPerSecond, 0)) img/s  all runs \(done)/\(total) batches, training ETA \(eta.map(formatDuration) ?? "…")")
+                           detail: "training ETA \(eta.map(formatDuration) ?? "…")  loss \(fixed(loss, 4)) acc \(percent(accuracy)) \(fixed(imagesPerSecond, 0)) img/s  all runs \(done)/\(total) batches")
             case let .training(.epoch(record, _), _, _, eta):
                 bar.clear()
                 StandardError.line("   epoch \(record.epoch)/\(epochs)  val acc \(percent(record.validationAccuracy ?? 0))  \(fixed(record.trainImagesPerSecond, 0)) img/s  training ETA \(eta.map(formatDuration) ?? "…")")

@@ -17,8 +17,17 @@ struct Train: ParsableCommand {
             (NAME.checkpoint.safetensors); an existing model file or checkpoint there is not \
             replaced without --force. Ctrl-C finishes the current batch, writes the checkpoint and \
             exits; --resume CHECKPOINT continues the run and ends where an uninterrupted run \
-            would have. A resumed run writes where it started (NAME.safetensors beside \
+            would have; with --epochs N it continues to N epochs (the cosine re-planned to end \
+            there), and other options given that differ from the run's are named as ignored. A \
+            resumed run writes where it started (NAME.safetensors beside \
             NAME.checkpoint.safetensors): another --out is refused.
+            From the data: what --arch, --image-size, --batch-size and --lr leave open is chosen \
+            from the training images' headers and counts, and said on one line: photos (median \
+            shorter side above \(DataDefaults.largestSmallImage) px) train \(DataDefaults.photoArchitecture.rawValue) at up to \(DataDefaults.photoImageSize) px, \
+            smaller images resnet-small at their size; the batch is the largest power of two up to \
+            \(TrainingOptions.defaultBatchSize) that gives \(DataDefaults.targetStepsPerEpoch) steps per epoch (at least \(DataDefaults.smallestBatch)) and fits the memory, \
+            SGD's lr then 0.1 × batch/\(TrainingOptions.defaultBatchSize). It warns of fewer steps and of classes over \
+            \(Int(DataDefaults.imbalanceRatio))× apart (--balance draws them equally often).
             Fine-tuning: --init MODEL starts from a model file's network and weights (its \
             normalisation too; a new classifier head unless the folder's classes are the file's), \
             at the file's image size unless --image-size says otherwise (CNNs only), with a tenth of \
@@ -29,6 +38,10 @@ struct Train: ParsableCommand {
             weight decay \(sgd.defaultWeightDecay)), the ViT with AdamW (lr \(adamw.defaultLearningRate), weight decay \
             \(adamw.defaultWeightDecay)); both warm up, then follow a half cosine; label smoothing \
             \(TrainingOptions.defaultLabelSmoothing); random crop with padding and horizontal flip.
+            Examples:
+              cbam train photos                                  # defaults from the data
+              cbam train photos --patience 5 --plot curves.png
+              cbam train photos --resume photos-cbam.checkpoint.safetensors --epochs 30
             """)
 
     @Argument(help: "The image folder.") var directory: String
@@ -199,8 +212,9 @@ struct TrainingProgress {
             let batchesLeft = epochs * batchesPerEpoch - batchesDone
             let eta = remaining.seconds(forBatches: batchesLeft, extraSeconds: validationSeconds * Double(epochs - epoch))
             bar.update(done: batch, total: batches, prefix: "epoch \(epoch + 1)/\(epochs)",
-                       detail: String(format: "loss %.4f  acc ", loss) + percent(accuracy)
-                           + String(format: "  %.0f img/s  ETA total ", imagesPerSecond) + (eta.map(formatDuration) ?? "…"))
+                       // The ETA first: a narrow terminal cuts the end of the line.
+                       detail: "ETA total \(eta.map(formatDuration) ?? "…")  " + String(format: "loss %.4f  acc ", loss) + percent(accuracy)
+                           + String(format: "  %.0f img/s", imagesPerSecond))
         case let .epoch(record, isBest):
             if let lastBatchTime { validationSeconds = RemainingTime.now - lastBatchTime }
             bar.clear()

@@ -59,6 +59,15 @@ final class TrainDefaultsCommandTests: XCTestCase {
         }
     }
 
+    func testATestSplitThatChoosesTheEpochIsCalledOptimistic() throws {
+        try PhotoFolder.write(to: root.appendingPathComponent("train"), perClass: 4)
+        try PhotoFolder.write(to: root.appendingPathComponent("test"), perClass: 2, seed: 9)
+        var train = try CBAM.parseAsRoot(["train", root.path, "--arch", "resnet-small", "--image-size", "16", "--width", "4",
+                                          "--epochs", "1", "--out", root.appendingPathComponent("m.safetensors").path])
+        let printed = try capturingStandardOutput { try train.run() }
+        XCTAssertTrue(printed.contains("Best test/ accuracy (optimistic: test/ chose the epoch)"), printed)
+    }
+
     func testTheBarFitsTheTerminalWidth() {
         let detail = "ETA total 1:02:03  loss 0.4321  acc 87.50%  123 img/s"
         let wide = ProgressBar.line(done: 3, total: 10, prefix: "epoch 1/15", detail: detail, barWidth: 24, columns: 200)

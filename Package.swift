@@ -29,11 +29,13 @@ var targets: [Target] = [
     .target(name: "Charts", dependencies: ["ImageCodecs"], swiftSettings: fastSwift),
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
     .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
+    // Open MPI's C API, loaded at run time under mpirun (so a build needs no MPI): data-parallel training.
+    .target(name: "OpenMPI", swiftSettings: fastSwift),
     // ONNX's protobuf schema (onnx/onnx.proto3) as Swift, generated once and committed
     // (see its README.md): the build never runs protoc or the plugin.
     .target(name: "ONNXSchema", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")], exclude: ["README.md"]),
     // Tensors, fused kernels, layers, models, optimisers, model files, training, ONNX export.
-    .target(name: "CBAMKit", dependencies: ["OneDNN", "ImageCodecs", "Charts", "CMachinePeak", "ONNXSchema",
+    .target(name: "CBAMKit", dependencies: ["OneDNN", "OpenMPI", "ImageCodecs", "Charts", "CMachinePeak", "ONNXSchema",
                                             .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: fastSwift),
     // The command-line tool: one file per subcommand.

@@ -20,8 +20,10 @@ public struct HeatMapChart {
     }
     /// The font's pixel scale for every label.
     public var textScale = 2
-    /// A cell's side in pixels; by default wide enough for its text.
+    /// A cell's side in pixels; by default wide enough for its text, at least
+    /// `minimumCellSize`, and large enough that the axis titles fit beside the grid.
     public var cellSize: Int?
+    public var minimumCellSize = 0
 
     public init(values: [[Double]], rowLabels: [String], columnLabels: [String]) {
         precondition(values.count == rowLabels.count, "\(values.count) rows, \(rowLabels.count) row labels")
@@ -75,7 +77,12 @@ public struct HeatMapChart {
         let s = textScale, margin = 6 * s, gap = 3 * s, lineHeight = BitmapFont.textHeight * s
         let texts = values.indices.flatMap { r in values[r].indices.compactMap { cellText?(r, $0, values[r][$0]) } }
         let widestText = texts.map { BitmapFont.width(of: $0, scale: s) }.max() ?? 0
-        let cell = cellSize ?? max(widestText + 4 * s, lineHeight + 4 * s)
+        // A grid shorter than an axis title would push the title off the canvas.
+        func fitting(_ title: String?, cells: Int) -> Int {
+            title.map { (BitmapFont.width(of: $0, scale: s) + 2 * gap + cells - 1) / cells } ?? 0
+        }
+        let cell = cellSize ?? max(widestText + 4 * s, lineHeight + 4 * s, minimumCellSize,
+                                   fitting(rowTitle, cells: values.count), fitting(columnTitle, cells: columnLabels.count))
         let widestColumnLabel = columnLabels.map { BitmapFont.width(of: $0, scale: s) }.max() ?? 0
         let upright = widestColumnLabel > cell - 2 * s
         let widestRowLabel = rowLabels.map { BitmapFont.width(of: $0, scale: s) }.max() ?? 0

@@ -4,8 +4,19 @@ import CDNNL
 /// memory-bound passes and oneDNN's primitives take turns on the same threads
 /// instead of two pools competing for two cores.
 public enum Parallel {
-    /// Threads in the team (OMP_NUM_THREADS, or the number of cores).
-    public static var threadCount: Int { Int(omp_get_max_threads()) }
+    /// Threads in the team (OMP_NUM_THREADS, or the number of cores), unless `setThreadCount` chose.
+    public static var threadCount: Int { chosenThreadCount ?? Int(omp_get_max_threads()) }
+
+    /// Kept here as well as in OpenMP: `omp_set_num_threads` reaches only the calling
+    /// thread, and our passes also run from the batch-preparing thread.
+    nonisolated(unsafe) private static var chosenThreadCount: Int?
+
+    /// Sets the team size for oneDNN's primitives and our passes; call from the main
+    /// thread (the one that runs oneDNN) before the first pass.
+    public static func setThreadCount(_ count: Int) {
+        chosenThreadCount = max(count, 1)
+        omp_set_num_threads(Int32(max(count, 1)))
+    }
 
     /// Calls `body(range, thread)` once per thread with a contiguous share of
     /// `0..<count`. Small loops run inline, where a fork would cost more than it saves.

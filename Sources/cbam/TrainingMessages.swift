@@ -2,12 +2,12 @@ import CBAMKit
 
 /// What `cbam train` says of validation and of the files a run wrote.
 enum TrainingMessages {
-    /// The epoch line's validation part: "  val loss 0.3120 acc 89.50% top-5 99.80%", or
-    /// "  no validation set" (never a 0 % that was not measured).
+    /// The epoch line's validation part: "  val loss 0.3120 acc 89.50% top-5 99.80%" (top-3
+    /// for 3 classes), or "  no validation set" (never a 0 % that was not measured).
     static func validation(_ record: EpochRecord) -> String {
         guard let loss = record.validationLoss, let accuracy = record.validationAccuracy,
-              let top5 = record.validationTopKAccuracy else { return "  no validation set" }
-        return "  val loss \(fixed(loss, 4)) acc \(percent(accuracy)) top-5 \(percent(top5))"
+              let topK = record.validationTopKAccuracy else { return "  no validation set" }
+        return "  val loss \(fixed(loss, 4)) acc \(percent(accuracy)) top-\(record.validationTopK ?? 5) \(percent(topK))"
     }
 
     /// What a fine-tuning run starts from: "Fine-tuning from m.safetensors (cbam resnet18):
@@ -44,5 +44,12 @@ enum TrainingMessages {
         return "\(new.epochs > old.epochs ? "Extending" : "Shortening") the run from \(old.epochs) to \(new.epochs) epochs: the warm-up "
             + "stays and the cosine is re-planned to end at epoch \(new.epochs); the learning rate at step \(step) goes from "
             + "\(String(format: "%.4g", before)) to \(String(format: "%.4g", after))"
+    }
+
+    /// "allreduce: 1.2 s of 30.0 s of training steps (4.0 %) on rank 0": the time rank 0
+    /// waited for the sums beyond the computation they overlapped.
+    static func communication(_ trainer: Trainer) -> String {
+        let (waited, total) = (trainer.communicationSeconds, trainer.stepSeconds)
+        return "allreduce: \(fixed(waited, 1)) s of \(fixed(total, 1)) s of training steps (\(percent(waited / max(total, 1e-9), digits: 1))) on rank 0"
     }
 }

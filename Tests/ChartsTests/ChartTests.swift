@@ -23,6 +23,19 @@ final class ChartTests: XCTestCase {
         XCTAssertGreaterThan(canvas.width, chart.layout().gridX + 4 * chart.layout().cellSize)
     }
 
+    /// Issue 13: a 3-class matrix clipped its "true class" title, drawn upward beside a grid
+    /// shorter than the title; the grid now grows until both axis titles fit.
+    func testAxisTitlesFitBesideASmallGrid() throws {
+        let chart = HeatMapChart.confusionMatrix([[5, 1, 0], [0, 6, 1], [2, 0, 4]], classNames: ["a", "b", "c"])
+        let layout = chart.layout()
+        XCTAssertGreaterThanOrEqual(3 * layout.cellSize, BitmapFont.width(of: "true class", scale: chart.textScale))
+        XCTAssertGreaterThanOrEqual(3 * layout.cellSize, BitmapFont.width(of: "predicted class", scale: chart.textScale))
+        var larger = chart
+        larger.minimumCellSize = 150
+        XCTAssertEqual(larger.layout().cellSize, 150)
+        try Self.assertDecodes(chart.render())
+    }
+
     /// Cells away from their text: brighter (viridis) for larger values.
     func testHeatMapCellColoursAreOrderedByValue() {
         let chart = HeatMapChart.confusionMatrix(Self.counts, classNames: Self.classes)

@@ -29,7 +29,8 @@ final class OptionFuzzTests: XCTestCase {
             + kinds.map { Command(arguments: ["compare", "/nonexistent", "--models", $0],
                                   options: [("--epochs", false), ("--seeds", false)] + Self.input + Self.data + Self.size + Self.optimiser) }
             + kinds.map { Command(arguments: ["bench", "--model", $0],
-                                  options: [("--classes", false)] + Self.input + Self.size + Self.optimiser) }
+                                  options: [("--classes", false), ("--inference-batch", false), ("--rounds", false)]
+                                            + Self.input + Self.size + Self.optimiser) }
             + [
                 Command(arguments: ["bench", "attention"], options: [("--image-size", false), ("--training-images", false),
                         ("--width", false), ("--epochs", false), ("--seed", false), ("--threshold", false), ("--limit", false)]),

@@ -92,8 +92,48 @@ final class ExplanationOutputTests: XCTestCase {
         XCTAssertEqual([heat.width, heat.height], [20, 12])
     }
 
-    func testStemsAreDistinct() {
+    /// Issue 13: names come from the image's stem always; a collision gets -2, -3, never `img.jpg_`.
+    func testStemsAreTheImagesStemsWithACounterOnCollisions() {
         XCTAssertEqual(ExplanationFiles.stems(for: ["a/shoe.png", "b/bag.jpg"]), ["shoe", "bag"])
-        XCTAssertEqual(ExplanationFiles.stems(for: ["a/shoe.png", "b/shoe.jpg", "c/shoe.png"]), ["shoe.png", "shoe.jpg", "shoe.png-2"])
+        XCTAssertEqual(ExplanationFiles.stems(for: ["a/cat_001.png", "b/cat_001.jpg", "c/cat_001.png"]), ["cat_001", "cat_001-2", "cat_001-3"])
+        XCTAssertEqual(ExplanationFiles.stems(for: ["a/x.png", "b/x-2.png", "c/x.png"]), ["x", "x-2", "x-3"])
+        let files = ExplanationFiles(folder: folder, stem: "cat_001", layers: [(.spatial, "layer1.0")])
+        XCTAssertEqual(files.overview.lastPathComponent, "cat_001_overview.png")
+    }
+
+    /// --normalise: min–max masks and heat maps beside the absolute ones, the report giving
+    /// each map's range, so a gate near 0.5 everywhere shows its contrast.
+    func testNormalisedMapsStretchMinToMaxBesideTheAbsoluteOnes() throws {
+        let stretched = ScalarMap(width: 3, height: 1, values: [0.49, 0.5, 0.51]).normalisedMinMax()
+        XCTAssertEqual(stretched.values[0], 0, accuracy: 1e-5)
+        XCTAssertEqual(stretched.values[1], 0.5, accuracy: 1e-3)
+        XCTAssertEqual(stretched.values[2], 1, accuracy: 1e-5)
+        XCTAssertEqual(ScalarMap(width: 2, height: 1, values: [0.5, 0.5]).normalisedMinMax().values, [0, 0])
+
+        // The official initialisation opens every spatial gate at exactly 0.5 (its BN's γ = 0): give the gates some contrast.
+        let configuration = TinyModels.configuration(.cbam)
+        let network = configuration.makeModel(seed: 3)
+        for (key, parameter) in network.parameters where key.hasSuffix("SpatialGate.spatial.bn.weight") {
+            parameter.value = Tensor(shape: parameter.shape, values: [Float](repeating: 1, count: parameter.value.count))
+        }
+        let url = folder.appendingPathComponent("gated.safetensors")
+        try ModelFile.save(network, metadata: ModelMetadata(configuration: configuration, classNames: TinyModels.classNames,
+                                                            mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25]), to: url)
+        let model = try TrainedModel(contentsOf: url)
+        let explainer = try Explainer(model: model, methods: [.spatial])
+        let image = TinyModels.noiseImage(width: 24, height: 18, channels: 3)
+        let files = ExplanationFiles(folder: folder, stem: "noise", layers: explainer.layers, normalised: true)
+        let report = try ExplanationWriter(classNames: model.classNames, modelName: "cbam.safetensors")
+            .write(explainer.explain([image])[0], of: image, imagePath: "noise.png", to: files)
+        for map in report.maps {
+            XCTAssertEqual(map.normalisedMask, "noise_\(map.layer)_spatial_mask_normalised.png")
+            XCTAssertLessThan(map.minimum, map.maximum)
+            let absolute = try Image(contentsOf: folder.appendingPathComponent(map.mask).path)
+            let normalised = try Image(contentsOf: folder.appendingPathComponent(map.normalisedMask!).path)
+            XCTAssertEqual([normalised.pixels.min(), normalised.pixels.max()], [0, 255], "stretched to the full range")
+            XCTAssertLessThanOrEqual(Int(absolute.pixels.max()!) - Int(absolute.pixels.min()!), 255)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(map.normalisedHeatMap!).path))
+        }
+        XCTAssertEqual(files.all.count, 4 * explainer.layers.count + 2)
     }
 }

@@ -10,10 +10,17 @@ public struct Batch {
 /// permutation of the images and are augmented as the preprocessing's transform says
 /// (`Augmentation.write` for small images, `writePhoto` for photos); the random draws come from
 /// (seed, epoch, batch) alone, so any batch can be rebuilt after a resume.
+///
+/// In a data-parallel run each rank prepares its `shard` of every (global) training
+/// batch: the same images with the same augmentation as the single process's batch
+/// holds at those positions.
 public struct Batches {
     public let set: ImageSet
     public let preprocessing: Preprocessing
+    /// Images in a batch, over all ranks.
     public let batchSize: Int
+    /// The part of each training batch this process prepares.
+    public var shard = Shard.whole
     /// nil: the images in order, unaugmented, the last batch possibly smaller (evaluation).
     public let shuffling: (seed: UInt64, epoch: Int, augmentation: Augmentation)?
     private let order: [Int]
@@ -32,10 +39,13 @@ public struct Batches {
                        shuffling: (seed, epoch, augmentation), order: order)
     }
 
-    /// Every image once, in order, as it is: for validation and evaluation.
-    public static func evaluation(_ set: ImageSet, preprocessing: Preprocessing, batchSize: Int) -> Batches {
+    /// Every image once, in order, as it is: for validation and evaluation. With a
+    /// `shard`, only that rank's contiguous share of the images.
+    public static func evaluation(_ set: ImageSet, preprocessing: Preprocessing, batchSize: Int,
+                                  shard: Shard = .whole) -> Batches {
         precondition(set.transform == preprocessing.transform, "the images were stored for another transform")
-        return Batches(set: set, preprocessing: preprocessing, batchSize: batchSize, shuffling: nil, order: Array(0..<set.count))
+        return Batches(set: set, preprocessing: preprocessing, batchSize: batchSize, shuffling: nil,
+                       order: Array(shard.range(of: set.count)))
     }
 
     /// `labels.count` indices: a uniform class, then a uniform image of it, each time.
@@ -53,10 +63,16 @@ public struct Batches {
     }
 
     public func batch(_ b: Int) throws -> Batch {
-        let indices = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
+        let global = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
+        let mine = shard.range(of: global.count)
+        let indices = global.dropFirst(mine.lowerBound).prefix(mine.count)
         let s = preprocessing.imageSize, stride = preprocessing.channels * s * s
         let images = Tensor(shape: [indices.count, preprocessing.channels, s, s])
         var generator = RandomGenerator(seed: mix(shuffling?.seed ?? 0, UInt64(shuffling?.epoch ?? 0), UInt64(b)))
+        // The draws are sequential: skip those of the images before this shard.
+        if let augmentation = shuffling?.augmentation {
+            for _ in 0..<mine.lowerBound { _ = augmentation.draw(using: &generator) }
+        }
         for (slot, i) in indices.enumerated() {
             let image = try set.image(i)
             let destination = images.data + slot * stride

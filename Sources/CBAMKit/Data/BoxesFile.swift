@@ -78,7 +78,7 @@ public enum BoxesFile {
             func failure(_ reason: String) -> DatasetError { DatasetError(path: path, reason: "line \(number): \(reason)") }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == columns.count else {
-                throw failure("\(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(columns.count) (\(header))")
+                throw failure("\(counted(fields.count, "field")), expected \(columns.count) (\(header))")
             }
             guard !fields[0].isEmpty, !fields[1].isEmpty else { throw failure("the \(fields[0].isEmpty ? "file" : "class") is empty") }
             let numbers = try zip(columns, fields).dropFirst(2).map { column, field in

@@ -34,7 +34,7 @@ public struct ClutteredImages: Sendable {
 
     public init(sources: [Image], seed: UInt64, split: Split) throws {
         guard sources.count >= 2 else {
-            throw UnsuitableSources(description: "has \(sources.count) image\(sources.count == 1 ? "" : "s"); clutter is cut from other images, so it needs at least 2")
+            throw UnsuitableSources(description: "has \(counted(sources.count, "image")); clutter is cut from other images, so it needs at least 2")
         }
         let (width, height) = (sources[0].width, sources[0].height)
         let sides = Self.patchSize...Self.canvasSize

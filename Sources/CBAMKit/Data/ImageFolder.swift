@@ -21,9 +21,10 @@ public struct ImageFolder: Sendable {
     /// Every non-hidden file under each class folder, sorted by path.
     public let files: [LabeledFile]
 
-    /// Reads the class folders of `root`. Fewer than two classes, an empty class or
-    /// an empty folder is an error, before any decoding.
-    public init(root: String) throws {
+    /// Reads the class folders of `root`. Fewer than `minimumClasses` classes (two to
+    /// train a classifier; one to evaluate how well a model recognises that class), an
+    /// empty class or an empty folder is an error, before any decoding.
+    public init(root: String, minimumClasses: Int = 2) throws {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: root, isDirectory: &isDirectory) else {
@@ -34,9 +35,10 @@ public struct ImageFolder: Sendable {
         }
         let classNames = try Self.visibleEntries(of: root).filter { Self.isDirectory(Self.join(root, $0)) }.sorted()
         guard !classNames.isEmpty else {
-            throw DatasetError(path: root, reason: "has no class folders; expected root/<class>/<image> with at least two classes")
+            throw DatasetError(path: root, reason: "has no class folders; expected root/<class>/<image>"
+                               + (minimumClasses > 1 ? " with at least \(minimumClasses) classes" : ""))
         }
-        guard classNames.count >= 2 else {
+        guard classNames.count >= minimumClasses else {
             throw DatasetError(path: root, reason: "only one class folder ('\(classNames[0])'); a classifier needs at least two")
         }
         var files: [LabeledFile] = []

@@ -24,6 +24,18 @@ public enum ImageTransform: String, Sendable, Codable, CaseIterable {
         imageSize > largestSmallImage ? .photo : .fitWhole
     }
 
+    /// In words, for `cbam info` and an export's metadata: "the whole image resized to
+    /// 28×28 (bilinear, antialiased)", or the photo's resize and centre crop.
+    public func summary(imageSize: Int) -> String {
+        switch self {
+        case .fitWhole:
+            return "the whole image resized to \(imageSize)×\(imageSize) (bilinear, antialiased)"
+        case .photo:
+            return "the shorter side resized to \(Self.resizedShorterSide(imageSize: imageSize)) (bilinear, antialiased), "
+                + "then the centre \(imageSize)×\(imageSize) crop"
+        }
+    }
+
     /// The shorter side a photo is resized to before the centre crop: round(S/0.875).
     public static func resizedShorterSide(imageSize: Int) -> Int {
         Int((Double(imageSize) / 0.875).rounded(.toNearestOrEven))

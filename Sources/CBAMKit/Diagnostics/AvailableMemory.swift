@@ -15,7 +15,7 @@ public enum AvailableMemory {
     }
 
     /// MemAvailable's kB in bytes, from /proc/meminfo's text.
-    static func memAvailable(meminfo: String) -> Double? {
+    public static func memAvailable(meminfo: String) -> Double? {
         guard let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
               let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return kilobytes * 1024

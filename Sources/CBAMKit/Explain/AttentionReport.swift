@@ -21,6 +21,13 @@ public struct AttentionReport: Codable, Equatable {
         /// File names, relative to the report's folder.
         public var mask: String
         public var heatMap: String
+        /// The map's smallest and largest value at the image's size: the range the
+        /// normalised files stretch to 0…1 (a spatial map near 0.5 everywhere has little contrast).
+        public var minimum: Float
+        public var maximum: Float
+        /// The min–max normalised files, with `--normalise`.
+        public var normalisedMask: String?
+        public var normalisedHeatMap: String?
     }
 
     public var image: String

@@ -32,12 +32,24 @@ public struct ExplanationWriter {
             try full.greyImage().writePNG(to: maskURL.path)
             let heat = full.heatOverlay(on: image, colourMap: colourMap, opacity: opacity)
             try heat.writePNG(to: heatURL.path)
+            var normalisedFiles: (mask: URL, heat: URL)?
+            if files.normalised {
+                let paths = (mask: files.normalisedMask(method: layerMap.method, layer: layerMap.layer),
+                             heat: files.normalisedHeatMap(method: layerMap.method, layer: layerMap.layer))
+                let stretched = full.normalisedMinMax()
+                try stretched.greyImage().writePNG(to: paths.mask.path)
+                try stretched.heatOverlay(on: image, colourMap: colourMap, opacity: opacity).writePNG(to: paths.heat.path)
+                normalisedFiles = paths
+            }
             let shownClass = layerMap.explainedClass ?? predicted
             panels.append(PanelFigure.Panel(image: heat, label: ["\(layerMap.layer) \(layerMap.method.title)",
                                                                  label(shownClass, explanation)]))
             reportMaps.append(AttentionReport.Map(method: layerMap.method, layer: layerMap.layer,
                                                   explainedLabel: layerMap.explainedClass.map { classNames[$0] },
-                                                  mask: maskURL.lastPathComponent, heatMap: heatURL.lastPathComponent))
+                                                  mask: maskURL.lastPathComponent, heatMap: heatURL.lastPathComponent,
+                                                  minimum: full.values.min() ?? 0, maximum: full.values.max() ?? 0,
+                                                  normalisedMask: normalisedFiles?.mask.lastPathComponent,
+                                                  normalisedHeatMap: normalisedFiles?.heat.lastPathComponent))
         }
 
         let report = AttentionReport(

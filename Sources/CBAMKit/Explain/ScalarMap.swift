@@ -58,6 +58,13 @@ public struct ScalarMap: Equatable, Sendable {
         return ScalarMap(width: width, height: height, values: top > 0 ? values.map { max($0, 0) / top } : values.map { _ in 0 })
     }
 
+    /// Stretched so that its smallest value is 0 and its largest 1 (min–max), to show the
+    /// contrast of a map whose values lie close together; a constant map becomes all zeros.
+    public func normalisedMinMax() -> ScalarMap {
+        let (low, high) = (values.min() ?? 0, values.max() ?? 0)
+        return ScalarMap(width: width, height: height, values: high > low ? values.map { ($0 - low) / (high - low) } : values.map { _ in 0 })
+    }
+
     /// The map as 8-bit grey: 0 → 0, 1 → 255, clamped outside 0…1.
     public func greyImage() -> Image {
         Image(width: width, height: height, channels: 1, pixels: values.map { UInt8((min(max($0, 0), 1) * 255).rounded()) })

@@ -2,14 +2,10 @@
 /// class names, how to prepare an image, and where the model came from. Values are
 /// strings; lists are JSON arrays, as in a cbam model file's own metadata.
 enum ONNXMetadata {
-    /// How images were prepared when the model file does not say (`transform` absent):
-    /// the whole image resized to S×S.
-    static let defaultTransform = "fit-whole"
-
     static func properties(of metadata: ModelMetadata, modelFile: String) -> [(key: String, value: String)] {
         let configuration = metadata.configuration
         let stored = metadata.strings
-        let transform = metadata.extra["transform"] ?? defaultTransform
+        let transform = metadata.transform
         let size = configuration.imageSize
         let colour = configuration.channels == 1 ? "grey" : "RGB"
         return [
@@ -18,9 +14,9 @@ enum ONNXMetadata {
             ("std", stored["std"]!),
             ("image_size", String(size)),
             ("channels", String(configuration.channels)),
-            ("transform", transform),
-            ("preprocessing", "convert the image to \(configuration.channels) channel\(configuration.channels == 1 ? "" : "s") (\(colour)); "
-                + (transform == defaultTransform ? "resize the whole image to \(size)×\(size) (bilinear, antialiased)" : "apply transform '\(transform)' to \(size)×\(size)")
+            ("transform", transform.rawValue),
+            ("preprocessing", "convert the image to \(counted(configuration.channels, "channel")) (\(colour)); "
+                + "take \(transform.summary(imageSize: size))"
                 + "; scale pixels to [0, 1]; subtract 'mean' and divide by 'std' per channel; lay out as N×C×H×W float32"),
             ("architecture", configuration.architecture.rawValue),
             ("attention", configuration.attention.rawValue),

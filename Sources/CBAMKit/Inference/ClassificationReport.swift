@@ -22,31 +22,61 @@ public struct ClassificationReport: Codable, Equatable, Sendable {
     public var macroF1: Double
     /// confusion[true class][predicted class] = images.
     public var confusion: [[Int]]
+    /// The images predicted wrongly, in the set's order, when asked for (`listingErrors`).
+    public var errors: [Misclassification]?
 
     enum CodingKeys: String, CodingKey {
         case classNames = "classes", count = "images", accuracy, topK = "top_k", topKAccuracy = "top_k_accuracy"
-        case loss, perClass = "per_class", macroF1 = "macro_f1", confusion
+        case loss, perClass = "per_class", macroF1 = "macro_f1", confusion, errors
     }
 
-    /// Runs `network` over every batch (inference mode) and scores its predictions.
+    /// The k of top-k accuracy unless told otherwise (fewer when there are fewer classes).
+    public static let defaultTopK = 5
+
+    /// Runs `network` over every batch (inference mode) and scores its predictions;
+    /// `listingErrors` also names each image predicted wrongly (evaluation batches only,
+    /// whose images come in the set's order).
     public static func evaluate(_ network: ImageClassifier, on batches: Batches, classNames: [String],
-                                topK: Int = 5) throws -> ClassificationReport {
-        let k = classNames.count
+                                topK: Int = defaultTopK, listingErrors: Bool = false) throws -> ClassificationReport {
+        try evaluate(network, on: batches, classNames: classNames, across: SingleProcess(), topK: topK, listingErrors: listingErrors)
+    }
+
+    /// The report over every rank's share of a set (`Batches.evaluation(shard:)`): each
+    /// rank scores its share, and the counts and loss sums are added up, so every rank
+    /// gets the whole set's report. Errors are listed in one process only.
+    public static func evaluate(_ network: ImageClassifier, on batches: Batches, classNames: [String],
+                                across communicator: Communicator, topK requestedTopK: Int = defaultTopK,
+                                listingErrors: Bool = false) throws -> ClassificationReport {
+        precondition(!listingErrors || (batches.shuffling == nil && !communicator.isDistributed),
+                     "errors are listed from one process's evaluation batches, in the set's order")
+        let k = classNames.count, topK = min(requestedTopK, k)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-        var inTopK = 0, count = 0, lossSum = 0.0
+        var inTopK = 0, lossSum = 0.0, seen = 0
+        var errors: [Misclassification] = []
         let prefetcher = batches.prefetching()
         while let batch = try prefetcher.nextItem() {
             let probabilities = TrainedModel.softmaxRows(network.forward(batch.images, .inference))
             for (row, label) in zip(probabilities, batch.labels) {
                 let ranked = row.indices.sorted { row[$0] > row[$1] }
                 confusion[label][ranked[0]] += 1
+                if listingErrors && ranked[0] != label {
+                    errors.append(Misclassification(file: batches.set.paths[seen], label: classNames[label], predictions: ranked.prefix(topK).map {
+                        ClassProbability(label: classNames[$0], probability: Double(row[$0]))
+                    }))
+                }
                 if ranked.prefix(topK).contains(label) { inTopK += 1 }
                 lossSum -= log(max(Double(row[label]), 1e-30))
-                count += 1
+                seen += 1
             }
         }
-        return ClassificationReport(classNames: classNames, confusion: confusion, topK: min(topK, k),
-                                    inTopK: inTopK, lossSum: lossSum)
+        if communicator.isDistributed {
+            let summed = communicator.sum(confusion.joined().map(Double.init) + [Double(inTopK), lossSum])
+            confusion = (0..<k).map { row in (0..<k).map { Int(summed[row * k + $0]) } }
+            (inTopK, lossSum) = (Int(summed[k * k]), summed[k * k + 1])
+        }
+        var report = ClassificationReport(classNames: classNames, confusion: confusion, topK: topK, inTopK: inTopK, lossSum: lossSum)
+        if listingErrors { report.errors = errors }
+        return report
     }
 
     init(classNames: [String], confusion: [[Int]], topK: Int, inTopK: Int, lossSum: Double) {

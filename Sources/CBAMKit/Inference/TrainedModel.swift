@@ -46,22 +46,3 @@ public final class TrainedModel {
         }
     }
 }
-
-/// Where the shipped model lives: `Models/` beside the package, found from the
-/// executable's location (`.build/release/cbam`) or the working directory.
-public enum ShippedModel {
-    public static let fileName = "fashion-mnist-cbam.safetensors"
-
-    public static var url: URL {
-        var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["CBAM_MODEL"] { return URL(fileURLWithPath: override) }
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(directory.appendingPathComponent("Models").appendingPathComponent(fileName))
-            directory.deleteLastPathComponent()
-        }
-        candidates.append(URL(fileURLWithPath: "Models").appendingPathComponent(fileName))
-        return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates.last!
-    }
-}

@@ -18,6 +18,10 @@ public final class BatchNorm2d: Layer {
     public let epsilon: Float = 1e-5
     public let momentum: Float
     public let fusedReLU: Bool
+    /// Sync BatchNorm (`cbam train --sync-batchnorm` under mpirun): batch statistics over
+    /// the global batch — every rank's per-channel sums added — so that the ranks together
+    /// compute what one process with the whole batch would. nil: this process's batch alone.
+    public var globalBatch: Communicator?
 
     // Saved by forward for backward.
     private var input: Tensor?
@@ -46,8 +50,8 @@ public final class BatchNorm2d: Layer {
         Profiler.measure("batchnorm") {
             let c = x.channels
             if mode.usesBatchStatistics {
-                let m = Double(x.count / c)
-                let (sum, sumOfSquares) = ChannelKernels.sums(x, x)
+                let (localSum, localSumOfSquares) = ChannelKernels.sums(x, x)
+                let (sum, sumOfSquares, m) = acrossRanks(localSum, localSumOfSquares, count: x.count / c)
                 var mean = [Float](repeating: 0, count: c), variance = mean
                 var (runningMean, runningVariance) = (self.runningMean.scalars, self.runningVariance.scalars)
                 for i in 0..<c {
@@ -95,10 +99,13 @@ public final class BatchNorm2d: Layer {
         Profiler.measure("batchnorm") {
             guard let x = input, let y = output else { preconditionFailure("BatchNorm2d.backward without a forward that keeps activations") }
             let c = x.channels
-            let m = Double(x.count / c)
             let mask = fusedReLU ? y : nil
-            // dz = dy (masked by the ReLU); Σdz and Σdz·x give both parameter gradients.
+            // dz = dy (masked by the ReLU); Σdz and Σdz·x give both parameter gradients
+            // (this rank's share of them: the gradient sum adds the others'); ∂x needs the
+            // sums over the batch the statistics came from.
             let (sumDz, sumDzX) = ChannelKernels.sums(dy, x, mask: mask)
+            let (batchSumDz, batchSumDzX, m) = usedBatchStatistics ? acrossRanks(sumDz, sumDzX, count: x.count / c)
+                                                                   : (sumDz, sumDzX, Double(x.count / c))
             var k = [Float](repeating: 0, count: c), p = k, q = k
             var weightGradient = k, biasGradient = k
             let gammas = weight.value.scalars
@@ -111,14 +118,23 @@ public final class BatchNorm2d: Layer {
                 k[i] = Float(gamma * inv)
                 if usedBatchStatistics {
                     // dx = γ·σ⁻¹·(dz − mean(dz) − x̂·mean(dz·x̂)), written as k·dz + p·x + q.
-                    let pi = -gamma * inv * inv * sumDzXhat / m
+                    let batchSumDzXhat = (batchSumDzX[i] - mu * batchSumDz[i]) * inv
+                    let pi = -gamma * inv * inv * batchSumDzXhat / m
                     p[i] = Float(pi)
-                    q[i] = Float(-gamma * inv * sumDz[i] / m - pi * mu)
+                    q[i] = Float(-gamma * inv * batchSumDz[i] / m - pi * mu)
                 }
             }
             weight.gradient.assign(weightGradient)
             bias.gradient.assign(biasGradient)
             return ChannelKernels.affine(dy, uScale: k, mask: mask, v: x, vScale: p, shift: q, relu: false)
         }
+    }
+
+    /// Two per-channel sums and the values per channel they add, over the global batch
+    /// with `globalBatch` (one allreduce), else as they are.
+    private func acrossRanks(_ u: [Double], _ v: [Double], count: Int) -> (u: [Double], v: [Double], count: Double) {
+        guard let globalBatch, globalBatch.isDistributed else { return (u, v, Double(count)) }
+        let summed = globalBatch.sum(u + v + [Double(count)])
+        return (Array(summed[..<u.count]), Array(summed[u.count..<(2 * u.count)]), summed[2 * u.count])
     }
 }

@@ -102,6 +102,6 @@ public enum ModelFile {
     }
 
     private static func andOthers(_ count: Int) -> String {
-        count == 0 ? "" : " (and \(count) other\(count == 1 ? "" : "s"))"
+        count == 0 ? "" : " (and \(counted(count, "other")))"
     }
 }

@@ -7,8 +7,10 @@ public protocol ImageClassifier: Module {
     var configuration: ModelConfiguration { get }
     func forward(_ images: Tensor, _ mode: Mode) -> Tensor
     /// Fills every parameter's gradient from ∂L/∂logits; returns ∂L/∂images when asked.
+    /// Calls `finished` with each part (a child module) as soon as its parameters'
+    /// gradients are final, so that data-parallel training can start summing them.
     @discardableResult
-    func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor?
+    func backward(_ dLogits: Tensor, inputGradient: Bool, finished: (Module) -> Void) -> Tensor?
     /// Every block that ends in attention, in order, under the block's `state_dict`
     /// name ("layer1.0", …); empty for a network without (plain, ViT).
     var attentionBlocks: [(key: String, attention: any ResidualAttention)] { get }
@@ -25,6 +27,11 @@ public protocol ImageClassifier: Module {
 }
 
 public extension ImageClassifier {
+    @discardableResult
+    func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
+        backward(dLogits, inputGradient: inputGradient, finished: { _ in })
+    }
+
     var parameterCount: Int { parameters.reduce(0) { $0 + $1.parameter.value.count } }
     /// Multiply-adds × 2 of the convolutions and matrix products for one image.
     var forwardFLOPsPerImage: Int { configuration.forwardFLOPsPerImage }

@@ -40,7 +40,10 @@ public struct ModelConfiguration: Hashable, Sendable, Codable {
         self.architecture = architecture; self.attention = attention; self.channels = channels
         self.imageSize = imageSize; self.classes = classes; self.width = width ?? defaults.width
         self.depth = depth ?? defaults.depth; self.reduction = reduction ?? defaults.reduction
-        self.patchSize = patchSize ?? Architecture.defaultPatchSize(imageSize: imageSize); self.heads = heads; self.mlpRatio = mlpRatio
+        // A ResNet has no patches: its unused patch side stays DESIGN.md's 4 whatever S, so two
+        // descriptions of one ResNet are equal however they were made (a model file stores none).
+        self.patchSize = patchSize ?? (architecture.isResNet ? 4 : Architecture.defaultPatchSize(imageSize: imageSize))
+        self.heads = heads; self.mlpRatio = mlpRatio
     }
 }
 

@@ -82,14 +82,22 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
     public func backward(_ dLogits: Tensor) -> Tensor { backward(dLogits, inputGradient: true)! }
 
     @discardableResult
-    public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
+    public func backward(_ dLogits: Tensor, inputGradient: Bool, finished: (Module) -> Void) -> Tensor? {
         precondition(!inputGradient || frozenStages == 0, "a network with frozen stages has no input gradient")
         var dx = featuresGradient(dLogits)
+        finished(fc)
         for (k, stage) in stages.enumerated().reversed() where k + 1 >= frozenStages {
-            for block in stage.reversed() { dx = block.backward(dx) }
+            for block in stage.reversed() {
+                dx = block.backward(dx)
+                finished(block)
+            }
         }
         guard frozenStages == 0 else { return nil }
         if let maxpool { dx = maxpool.backward(dx) }
-        return conv1.backward(bn1.backward(dx), inputGradient: inputGradient)
+        dx = bn1.backward(dx)
+        finished(bn1)
+        let dImages = conv1.backward(dx, inputGradient: inputGradient)
+        finished(conv1)
+        return dImages
     }
 }

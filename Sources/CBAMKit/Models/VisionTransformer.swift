@@ -78,12 +78,22 @@ public final class VisionTransformer: ImageClassifier, Layer, AttentionRolloutHo
     public func backward(_ dLogits: Tensor) -> Tensor { backward(dLogits, inputGradient: true)! }
 
     @discardableResult
-    public func backward(_ dLogits: Tensor, inputGradient: Bool) -> Tensor? {
-        let dClass = norm.backward(head.backward(dLogits))
+    public func backward(_ dLogits: Tensor, inputGradient: Bool, finished: (Module) -> Void) -> Tensor? {
+        let dHead = head.backward(dLogits)
+        finished(head)
+        let dClass = norm.backward(dHead)
+        finished(norm)
         var dx = dClass.reshaped([dClass.shape[0], 1, dClass.shape[1]])
         precondition(!inputGradient || frozenStages == 0, "a network with frozen stages has no input gradient")
-        for (i, block) in blocks.enumerated().reversed() where i + 1 >= frozenStages { dx = block.backward(dx) }
+        for (i, block) in blocks.enumerated().reversed() where i + 1 >= frozenStages {
+            dx = block.backward(dx)
+            finished(block)
+        }
         guard frozenStages == 0 else { return nil }
-        return patchEmbedding.backward(tokens.backward(dx), inputGradient: inputGradient)
+        dx = tokens.backward(dx)
+        finished(tokens)
+        let dImages = patchEmbedding.backward(dx, inputGradient: inputGradient)
+        finished(patchEmbedding)
+        return dImages
     }
 }

@@ -44,8 +44,10 @@ public struct NetworkBenchmark {
     public var options: TrainingOptions
     public var configuration: ModelConfiguration { options.model }
     public var trainBatch: Int { options.batchSize }
-    public var inferenceBatch = 256
-    public var rounds = 7
+    public static let defaultInferenceBatch = 256
+    public static let defaultRounds = 7
+    public var inferenceBatch = defaultInferenceBatch
+    public var rounds = defaultRounds
     /// Batch-1 forward passes timed for the latency.
     public var latencyRounds = 51
     /// Also time each kind of layer during extra training steps.

@@ -36,6 +36,8 @@ public final class Trainer {
     public let modelURL: URL
     public let checkpointURL: URL
     public let logURL: URL?
+    public let parallel: DataParallel
+    private var communicator: Communicator { parallel.communicator }
 
     public var options: TrainingOptions { state.options }
     public var preprocessing: Preprocessing { metadata.preprocessing }
@@ -44,24 +46,27 @@ public final class Trainer {
     /// fine-tuning, both from `startingModel` (`options.model` must come from its
     /// `configuration(classes:imageSize:)`).
     public convenience init(options: TrainingOptions, classNames: [String], training: ImageSet, validation: ImageSet,
-                            modelURL: URL, logURL: URL? = nil, startingFrom startingModel: StartingModel? = nil) throws {
+                            modelURL: URL, logURL: URL? = nil, startingFrom startingModel: StartingModel? = nil,
+                            parallel: DataParallel = .singleProcess) throws {
         precondition(training.transform == options.transform && validation.transform == options.transform,
                      "the images were stored for another transform than the run's")
         let (mean, std) = try startingModel.map { ($0.metadata.mean, $0.metadata.std) } ?? training.channelStatistics()
         var metadata = ModelMetadata(configuration: options.model, classNames: classNames, mean: mean, std: std,
                                      transform: options.transform)
-        if let startingModel { metadata.extra["initialised_from"] = startingModel.fileName }
+        var summary = TrainingSummary.run(training: training, validation: validation)
+        summary.initialisedFrom = startingModel?.fileName
+        metadata.extra.merge(summary.entries) { $1 }
         let network = try startingModel?.network(options.model, classNames: classNames, seed: options.seed)
             ?? options.model.makeModel(seed: options.seed)
         self.init(state: TrainingState(options: options), metadata: metadata, network: network,
                   optimizer: options.makeOptimizer(), training: training, validation: validation,
-                  modelURL: modelURL, logURL: logURL)
+                  modelURL: modelURL, logURL: logURL, parallel: parallel)
     }
 
     /// A run continued from its checkpoint, with the options it started with. It writes
     /// where it started: `modelURL` must be the model the checkpoint is beside.
     public convenience init(resuming checkpoint: URL, classNames: [String], training: ImageSet, validation: ImageSet,
-                            modelURL: URL, logURL: URL? = nil) throws {
+                            modelURL: URL, logURL: URL? = nil, parallel: DataParallel = .singleProcess) throws {
         let name = checkpoint.lastPathComponent
         guard OutputFiles.samePath(Checkpoint.url(forModel: modelURL), checkpoint) else {
             throw ModelFileError(file: name, reason: "is not the checkpoint of \(modelURL.path); a resumed run writes where it started")
@@ -76,7 +81,7 @@ public final class Trainer {
             throw ModelFileError(file: name, reason: "\(error)")
         }
         self.init(state: loaded.state, metadata: loaded.metadata, network: network, optimizer: optimizer,
-                  training: training, validation: validation, modelURL: modelURL, logURL: logURL)
+                  training: training, validation: validation, modelURL: modelURL, logURL: logURL, parallel: parallel)
         checkpointWritten = true
     }
 
@@ -94,7 +99,7 @@ public final class Trainer {
     }
 
     private init(state: TrainingState, metadata: ModelMetadata, network: ImageClassifier, optimizer: Optimizer,
-                 training: ImageSet, validation: ImageSet, modelURL: URL, logURL: URL?) {
+                 training: ImageSet, validation: ImageSet, modelURL: URL, logURL: URL?, parallel: DataParallel) {
         self.state = state
         self.metadata = metadata
         self.network = network
@@ -105,7 +110,14 @@ public final class Trainer {
         network.frozenStages = state.options.frozenStages
         checkpointURL = Checkpoint.url(forModel: modelURL)
         self.logURL = logURL
+        self.parallel = parallel
+        parallel.configure(network)
     }
+
+    /// Seconds of training steps so far in this process, and the part of them this rank
+    /// waited for the gradient and figure sums to arrive (none in a single process).
+    public private(set) var stepSeconds = 0.0
+    public var communicationSeconds: Double { communicator.secondsCommunicating }
 
     /// Whether this run (in this process or before it was resumed) wrote the checkpoint, and the log.
     private var checkpointWritten = false
@@ -132,53 +144,75 @@ public final class Trainer {
         let schedule = options.schedule(stepsPerEpoch: batchesPerEpoch)
         let lossFunction = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
         let parameters = network.trainableParameters
+        guard min(options.batchSize, training.count) >= communicator.size else {
+            throw TrainingError(reason: "a batch of \(min(options.batchSize, training.count)) images cannot be shared by \(communicator.size) ranks: use a --batch-size of at least \(communicator.size)")
+        }
+        let buckets = communicator.isDistributed ? GradientBuckets(parameters.map(\.parameter), communicator: communicator) : nil
         while !state.isFinished {
-            let batches = Batches.training(training, preprocessing: preprocessing, batchSize: options.batchSize,
+            var batches = Batches.training(training, preprocessing: preprocessing, batchSize: options.batchSize,
                                            augmentation: options.augmentation, seed: options.seed, epoch: state.epoch,
                                            balanced: options.balance)
+            batches.shard = communicator.shard
             let prefetcher = batches.prefetching(from: state.batch)
             var clock = Clock()
             while let batch = try prefetcher.nextItem() {
                 optimizer.learningRate = schedule.learningRate(atStep: state.step)
                 let logits = network.forward(batch.images, .training)
-                let (loss, gradient) = lossFunction(logits, labels: batch.labels)
-                guard loss.isFinite else { throw diverged("the loss became \(Self.name(of: Double(loss)))", batch: state.batch + 1) }
-                network.backward(gradient, inputGradient: false)
+                // This rank's share of the global batch's mean loss: the ranks' gradients add up to its gradient.
+                let (loss, gradient) = lossFunction(logits, labels: batch.labels, meanOver: batches.batchSize)
+                // One small sum a step: the global batch's loss and hits.
+                let figures = communicator.sum([Double(loss), Double(Self.correct(logits, batch.labels))])
+                let (batchLoss, batchCorrect) = (figures[0], Int(figures[1]))
+                guard batchLoss.isFinite else { throw diverged("the loss became \(Self.name(of: batchLoss))", batch: state.batch + 1) }
+                network.backward(gradient, inputGradient: false, finished: { buckets?.finished($0) })
+                buckets?.wait()
                 optimizer.step(parameters)
 
-                state.epochLossSum += Double(loss) * Double(batch.labels.count)
-                state.epochCorrect += Self.correct(logits, batch.labels)
-                state.epochSeen += batch.labels.count
-                state.epochSeconds += clock.lap()
+                state.epochLossSum += batchLoss * Double(batches.batchSize)
+                state.epochCorrect += batchCorrect
+                state.epochSeen += batches.batchSize
+                let seconds = clock.lap()
+                state.epochSeconds += seconds
+                stepSeconds += seconds
                 state.batch += 1
                 state.step += 1
                 events(.batch(epoch: state.epoch, batch: state.batch, batches: batches.count,
                               loss: state.epochLossSum / Double(state.epochSeen),
                               accuracy: Double(state.epochCorrect) / Double(state.epochSeen),
                               imagesPerSecond: Double(state.epochSeen) / max(state.epochSeconds, 1e-9)))
-                if shouldStop() && state.batch < batches.count {
+                if anyRankAsksToStop(shouldStop) && state.batch < batches.count {
                     try saveCheckpoint()
                     return .interrupted
                 }
             }
             try finishEpoch(events: events, clock: &clock)
-            if shouldStop() && !state.isFinished { return .interrupted }
+            if anyRankAsksToStop(shouldStop) && !state.isFinished { return .interrupted }
         }
         return .finished
+    }
+
+    /// Whether `shouldStop()` says so on any rank: all ranks stop at the same batch.
+    private func anyRankAsksToStop(_ shouldStop: () -> Bool) -> Bool {
+        communicator.sum([shouldStop() ? 1 : 0])[0] > 0
     }
 
     /// Validates, records the epoch, saves the best model, the checkpoint and the log
     /// (nothing when the weights or the figures are no longer finite numbers). Without
     /// a validation set, every epoch's model is the best so far: the last one is kept.
+    /// Ranks validate a shard each, on rank 0's weights and BatchNorm statistics.
     private func finishEpoch(events: (TrainingEvent) -> Void, clock: inout Clock) throws {
+        // Rank 0's state is the one written: the others take it (their BatchNorm running
+        // statistics are their own without --sync-batchnorm, and a sum need not round
+        // alike on every rank), so that all validate and go on with the same model.
+        for (_, tensor) in network.state { communicator.broadcast(tensor, from: 0) }
         let report = validation.count == 0 ? nil : try ClassificationReport.evaluate(
-            network, on: Batches.evaluation(validation, preprocessing: preprocessing, batchSize: 256),
-            classNames: metadata.classNames)
+            network, on: Batches.evaluation(validation, preprocessing: preprocessing, batchSize: 256, shard: communicator.shard),
+            classNames: metadata.classNames, across: communicator)
         let trainAccuracy = Double(state.epochCorrect) / Double(max(state.epochSeen, 1))
         let record = EpochRecord(
             epoch: state.epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
             trainAccuracy: trainAccuracy, validationLoss: report?.loss,
-            validationAccuracy: report?.accuracy, validationTopKAccuracy: report?.topKAccuracy,
+            validationAccuracy: report?.accuracy, validationTopK: report?.topK, validationTopKAccuracy: report?.topKAccuracy,
             learningRate: Double(optimizer.learningRate),
             trainImagesPerSecond: Double(state.epochSeen) / max(state.epochSeconds, 1e-9),
             seconds: state.epochSeconds + clock.lap())
@@ -195,21 +229,24 @@ public final class Trainer {
         state.epochCorrect = 0
         state.epochSeen = 0
         state.epochSeconds = 0
-        if isBest {
+        if isBest && communicator.isFirst {
             var best = metadata
-            best.extra["epoch"] = String(record.epoch)
-            if let report { best.extra["val_accuracy"] = String(report.accuracy) }
+            best.extra.merge(TrainingSummary.savedEpoch(record.epoch, of: options.epochs, validationAccuracy: report?.accuracy).entries) { $1 }
             try ModelFile.save(network, metadata: best, to: modelURL)
         }
         try saveCheckpoint()
-        try writeLog()
+        if communicator.isFirst { try writeLog() }
         events(.epoch(record, isBest: isBest))
     }
 
+    /// Rank 0 writes; the others wait for it (without spinning), so that none races ahead.
     private func saveCheckpoint() throws {
         try checkFinite(nil)
-        try Checkpoint.save(model: network, optimizer: optimizer, state: state, metadata: metadata, to: checkpointURL)
-        checkpointWritten = true
+        if communicator.isFirst {
+            try Checkpoint.save(model: network, optimizer: optimizer, state: state, metadata: metadata, to: checkpointURL)
+            checkpointWritten = true
+        }
+        communicator.waitForAll()
     }
 
     /// Throws before anything is written when the weights (or `record`'s figures) are not

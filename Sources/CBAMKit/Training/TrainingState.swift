@@ -6,6 +6,9 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var trainAccuracy: Double
     public var validationLoss: Double?
     public var validationAccuracy: Double?
+    /// The k of `validationTopKAccuracy`: 5, or the class count when there are fewer
+    /// (nil in logs written before it was recorded, which meant 5).
+    public var validationTopK: Int?
     public var validationTopKAccuracy: Double?
     public var learningRate: Double
     public var trainImagesPerSecond: Double
@@ -16,6 +19,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
         case epoch, seconds
         case trainLoss = "train_loss", trainAccuracy = "train_accuracy", validationLoss = "val_loss"
         case validationAccuracy = "val_accuracy", validationTopKAccuracy = "val_top5_accuracy"
+        case validationTopK = "val_top_k"
         case learningRate = "learning_rate", trainImagesPerSecond = "train_images_per_s"
     }
 
@@ -23,6 +27,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(epoch, forKey: .epoch)
+        try container.encode(validationTopK, forKey: .validationTopK)
         for (key, value) in figures { try container.encode(value, forKey: key) }
     }
 

@@ -14,13 +14,23 @@ struct Attention: ParsableCommand {
             report with the prediction, the probabilities and every CBAM block's channel \
             attention Mc; and an overview PNG of the input beside every map. Files are named \
             IMAGE_LAYER_METHOD_mask.png, IMAGE_LAYER_METHOD_heat.png, IMAGE_attention.json and \
-            IMAGE_overview.png.
+            IMAGE_overview.png, IMAGE being the image's file name without its extension (a \
+            second image of that name gets IMAGE-2). Spatial maps are shown as they are (0 to \
+            1); --normalise also writes each mask and heat map stretched min-to-max \
+            (IMAGE_LAYER_METHOD_mask_normalised.png, …_heat_normalised.png), for maps whose \
+            values lie close together (a CBAM gate near 0.5 everywhere looks uniform grey); \
+            the JSON report gives each map's minimum and maximum.
 
             Methods: spatial, each CBAM block's spatial attention Ms (sigmoid outputs, shown \
             as they are); gradcam, Grad-CAM on the last convolutional stage (layer3) of any \
             CNN, for the predicted class or --class, scaled so its maximum is 1; rollout, a \
             ViT's attention rollout (Abnar & Zuidema) from the class token to the patches, \
             scaled so its maximum is 1. Without --method, every method the model allows.
+
+            Examples:
+              cbam attention Datasets/sample/sneaker.jpg
+              cbam attention photos/ --model pets-cbam.safetensors --method gradcam --class cat --out maps/
+              cbam attention shoe.png --normalise --colour-map viridis --force
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable {
@@ -36,13 +46,12 @@ struct Attention: ParsableCommand {
         }
     }
 
-    @Argument(help: "Images (PNG or JPEG) or folders of images (searched recursively).")
+    @Argument(help: ArgumentHelp("Images (PNG or JPEG), folders of images (searched recursively), or - for standard input.", valueName: "image"))
     var inputs: [String]
 
-    @Option(help: "The model file (default: the shipped Fashion-MNIST CBAM model).")
-    var model: String?
+    @OptionGroup var modelChoice: ModelChoice
 
-    @Option(help: "The folder to write into (created if missing).")
+    @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "folder"))
     var out = "attention"
 
     @Option(help: "spatial, gradcam, both (spatial and gradcam) or rollout (ViT); default: every method the model allows.")
@@ -51,7 +60,7 @@ struct Attention: ParsableCommand {
     @Option(name: .customLong("class"), help: "The class Grad-CAM explains (default: each image's predicted class).")
     var className: String?
 
-    @Option(name: .customLong("colour-map"), help: "viridis, magma or turbo.")
+    @Option(name: .customLong("colour-map"), help: ArgumentHelp("viridis, magma or turbo.", valueName: "name"))
     var colourMapName = "turbo"
 
     @Option(help: "The heat map's opacity over the image, 0 to 1.")
@@ -59,6 +68,9 @@ struct Attention: ParsableCommand {
 
     @Option(help: "Images per forward pass.")
     var batchSize = 32
+
+    @Flag(help: "Also write each mask and heat map normalised min-to-max.")
+    var normalise = false
 
     @Flag(help: "Replace files that exist already.")
     var force = false
@@ -70,7 +82,7 @@ struct Attention: ParsableCommand {
     }
 
     func run() throws {
-        let modelURL = model.map { URL(fileURLWithPath: $0) } ?? ShippedModel.url
+        let modelURL = try modelChoice.url()
         let trained = try TrainedModel(contentsOf: modelURL)
         let explainer: Explainer
         do {
@@ -83,10 +95,10 @@ struct Attention: ParsableCommand {
             throw CommandFailure(error.description)
         }
 
-        let paths = ImageInputs.expand(inputs)
+        let images = try ImageInputs.expand(inputs)
         let folder = URL(fileURLWithPath: out)
-        let plans = zip(paths, ExplanationFiles.stems(for: paths)).map { path, stem in
-            (path: path, files: ExplanationFiles(folder: folder, stem: stem, layers: explainer.layers))
+        let plans = zip(images, ExplanationFiles.stems(for: images.map(\.name))).map { input, stem in
+            (input: input, files: ExplanationFiles(folder: folder, stem: stem, layers: explainer.layers, normalised: normalise))
         }
         if !force {
             let existing = plans.flatMap(\.files.all).filter { FileManager.default.fileExists(atPath: $0.path) }
@@ -103,26 +115,26 @@ struct Attention: ParsableCommand {
         var failures = 0
         for start in stride(from: 0, to: plans.count, by: batchSize) {
             // Decode the batch; an unreadable image is reported and left out.
-            var batch: [(plan: (path: String, files: ExplanationFiles), image: Image)] = []
+            var batch: [(plan: (input: ImageInput, files: ExplanationFiles), image: Image)] = []
             for plan in plans[start..<min(start + batchSize, plans.count)] {
-                do { batch.append((plan, try Image(contentsOf: plan.path))) } catch {
-                    StandardError.line("error: \(error)")
+                do { batch.append((plan, try plan.input.image())) } catch {
+                    StandardError.error(error)
                     failures += 1
                 }
             }
             for (item, explanation) in zip(batch, explainer.explain(batch.map(\.image))) {
                 do {
-                    let written = try writer.write(explanation, of: trained.preprocessing.visiblePart(of: item.image), imagePath: item.plan.path, to: item.plan.files)
+                    let written = try writer.write(explanation, of: trained.preprocessing.visiblePart(of: item.image), imagePath: item.plan.input.name, to: item.plan.files)
                     let prediction = "\(written.predicted.label) \(percent(Double(written.predicted.probability), digits: 1))"
-                    print("\(item.plan.path): \(prediction) -> \(item.plan.files.overview.path)")
+                    print("\(item.plan.input.name): \(prediction) -> \(item.plan.files.overview.path)")
                 } catch {
-                    StandardError.line("error: \(error)")
+                    StandardError.error(error)
                     failures += 1
                 }
             }
         }
         if failures > 0 {
-            StandardError.line("\(failures) of \(plans.count) image\(plans.count == 1 ? "" : "s") could not be explained")
+            StandardError.line("\(failures) of \(counted(plans.count, "image")) could not be explained")
             throw ExitCode.failure
         }
     }

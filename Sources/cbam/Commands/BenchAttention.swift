@@ -17,6 +17,10 @@ struct BenchAttention: ParsableCommand {
             2. With a Fashion-MNIST model and data set (by default the shipped model and \
             Datasets/fashion-mnist), the same for the garment: its pixels are those brighter \
             than --threshold. Skipped when either is missing.
+
+            Examples:
+              cbam bench attention
+              cbam bench attention --model se --epochs 4 --limit 1000 --json
             """)
 
     @Option(help: "plain, se or cbam: the model trained on the patterns.") var model: ModelConfiguration.Kind = .cbam
@@ -67,7 +71,7 @@ struct BenchAttention: ParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-bench-attention-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        StandardError.line("Training \(model.rawValue) (w = \(width)) for \(epochs) epochs on \(trainingImages) generated \(imageSize)×\(imageSize) images…")
+        StandardError.line("Training \(model.rawValue) (w = \(width)) for \(counted(epochs, "epoch")) on \(trainingImages) generated \(imageSize)×\(imageSize) images…")
         let patterns = try experiment.run(in: folder) { event in
             if case let .epoch(record, _) = event {
                 StandardError.line("  epoch \(record.epoch): validation accuracy \(percent(record.validationAccuracy ?? 0, digits: 1))")

@@ -12,6 +12,10 @@ struct BenchDecode: ParsableCommand {
             --seconds, split into --rounds rounds; the median round is reported. By default \
             one image is decoded into again and again (no allocation, as a data loader does); \
             --fresh allocates a new image for every decode.
+
+            Examples:
+              cbam bench decode Datasets/sample/sneaker.jpg
+              cbam bench decode photos/*.jpg --seconds 1 --json
             """)
 
     @Argument(help: "PNG or JPEG files.")

@@ -7,13 +7,22 @@ struct BenchNetwork: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Training images/s (--batch-size), inference images/s (batch 256) and batch-1 latency.",
-        discussion: "Medians of several timed runs after warm-up, in this build. Benchmarks/compare.sh runs PyTorch beside it.")
+        discussion: """
+            Medians of several timed runs after warm-up, in this build. Benchmarks/compare.sh runs PyTorch beside it.
+
+            Examples:
+              cbam bench network --model cbam --image-size 28 --channels 1
+              cbam bench network --arch resnet50 --image-size 224 --batch-size 32 --profile
+              cbam bench network --model vit --json
+            """)
 
     @Option(help: "plain, se, cbam or vit.") var model: ModelConfiguration.Kind = .cbam
     @Option(help: "Classes.") var classes = ModelConfiguration().classes
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Model size") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser (the training step's)") var optimizer: OptimizerOptions
+    @Option(help: "Images per inference batch.") var inferenceBatch = NetworkBenchmark.defaultInferenceBatch
+    @Option(help: "Timed runs per figure (the median is reported).") var rounds = NetworkBenchmark.defaultRounds
     @Flag(help: "Also report each kind of layer's share of a training step.") var profile = false
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -23,12 +32,18 @@ struct BenchNetwork: ParsableCommand {
             .options(model, epochs: 1, seed: 0, channels: input.channels ?? 3, classes: classes)
     }
 
-    func validate() throws { _ = try benchedOptions() }
+    func validate() throws {
+        _ = try benchedOptions()
+        guard (1...4096).contains(inferenceBatch) else { throw ValidationError("--inference-batch: \(inferenceBatch) is outside 1–4096") }
+        guard (1...101).contains(rounds) else { throw ValidationError("--rounds: \(rounds) is outside 1–101") }
+    }
 
     func run() throws {
         let options = try benchedOptions()
         var benchmark = NetworkBenchmark(options: options)
         benchmark.profile = profile
+        benchmark.inferenceBatch = inferenceBatch
+        benchmark.rounds = rounds
         let result = benchmark.run(name: options.model.name)
         if json {
             let encoder = JSONEncoder()

@@ -13,6 +13,10 @@ struct Convert: ParsableCommand {
             ratio is not kept and nothing is cropped (the filter is Pillow's BILINEAR, \
             antialiased when shrinking). With --channels 1 the image becomes grey (BT.601 luma), \
             with --channels 3 RGB.
+
+            Examples:
+              cbam convert photo.jpg seen.png --size 28 --channels 1
+              cbam convert scan.png scan-rgb.png --channels 3
             """)
 
     @Argument(help: "The image to read (PNG or JPEG).")
@@ -21,7 +25,7 @@ struct Convert: ParsableCommand {
     @Argument(help: "The PNG file to write (replaced atomically).")
     var output: String
 
-    @Option(help: ArgumentHelp("Resize the whole image to S x S pixels.", valueName: "S"))
+    @Option(help: ArgumentHelp("Resize the whole image to S x S pixels (default: keep its size).", valueName: "S"))
     var size: Int?
 
     @Option(help: "Convert to 1 (grey) or 3 (RGB) channels; by default keep the decoded ones.")

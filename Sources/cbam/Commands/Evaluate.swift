@@ -9,22 +9,28 @@ struct Evaluate: ParsableCommand {
         discussion: """
             DIR is an image folder (DIR/<class>/<image>), or a data set root with train/ and \
             test/ (or val/), whose held-out part is then used. Class folders are matched to the \
-            model's classes by name. Files that cannot be decoded are reported and skipped.
+            model's classes by name; one class folder is enough (how well is this class \
+            recognised?), and so is that class's own folder of images, named as the class. Files that cannot be decoded are reported and skipped. --errors lists \
+            every image predicted wrongly with the model's top-k guesses, for a second look.
+
+            Examples:
+              cbam evaluate Datasets/sample/fashion-mnist
+              cbam evaluate pets/test --model pets-cbam.safetensors --errors --confusion-png confusion.png
+              cbam evaluate pets/test/cat --model pets-cbam.safetensors --json
             """)
 
-    @Argument(help: "The labelled image folder.") var directory: String
-    @Option(help: "The model file (default: the shipped model).") var model: String?
+    @Argument(help: ArgumentHelp("The labelled image folder.", valueName: "folder")) var directory: String
+    @OptionGroup var modelChoice: ModelChoice
     @OptionGroup var topKOptions: TopKOptions
     @Flag(help: "Print the report as one JSON object.") var json = false
-    @Option(name: .customLong("confusion-png"), help: "Also draw the confusion matrix as a PNG heat map.") var confusionPNG: String?
-
-    private var topK: Int { topKOptions.topK }
+    @Flag(help: "Also list the misclassified images with their top-k predictions.") var errors = false
+    @Option(name: .customLong("confusion-png"), help: ArgumentHelp("Also draw the confusion matrix as a PNG heat map (default: none).", valueName: "file"))
+    var confusionPNG: String?
 
     func run() throws {
-        let trained = try TrainedModel(contentsOf: model.map(URL.init(fileURLWithPath:)) ?? ShippedModel.url)
+        let trained = try modelChoice.load()
         let root = DataSplit.evaluationFolder(directory)
-        let folder = try ImageFolder(root: root)
-        let files = try folder.relabeled(to: trained.classNames)
+        let files = try LabelledFolder.files(at: root, modelClasses: trained.classNames)
         var skipped = 0
         let set = ImageSet.load(files, imageSize: trained.configuration.imageSize, channels: trained.configuration.channels,
                                 transform: trained.metadata.transform, cacheBytes: 1 << 30) { error in
@@ -33,23 +39,22 @@ struct Evaluate: ParsableCommand {
         }
         let report = try ClassificationReport.evaluate(
             trained.network, on: Batches.evaluation(set, preprocessing: trained.preprocessing, batchSize: 256),
-            classNames: trained.classNames, topK: topK)
+            classNames: trained.classNames, topK: topKOptions.topK, listingErrors: errors)
         if let confusionPNG { try ConfusionMatrixFigure.write(report, to: confusionPNG) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSONLine(report)
         } else {
             print(ReportTable.render(report, model: trained.url.lastPathComponent, folder: root))
+            if let misclassified = report.errors { print(ReportTable.errors(misclassified, of: report.count)) }
         }
-        if skipped > 0 { StandardError.line("\(skipped) file\(skipped == 1 ? "" : "s") skipped (named above)") }
+        if skipped > 0 { StandardError.line("\(counted(skipped, "file")) skipped (named above)") }
     }
 }
 
 /// The human-readable evaluation report.
 enum ReportTable {
     static func render(_ report: ClassificationReport, model: String, folder: String) -> String {
-        var lines = ["\(model) on \(folder): \(report.count) images",
+        var lines = ["\(model) on \(folder): \(counted(report.count, "image"))",
                      "accuracy \(percent(report.accuracy))   top-\(report.topK) \(percent(report.topKAccuracy))   mean loss \(fixed(report.loss, 4))   macro F1 \(fixed(report.macroF1, 4))",
                      ""]
         let nameWidth = max(5, report.classNames.map(\.count).max() ?? 0)
@@ -71,5 +76,15 @@ enum ReportTable {
                          + row.map { pad(String($0), cellWidth) }.joined())
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "misclassified: 2 of 30 images", then per image "FILE  TRUE → PREDICTED 71.2%  (top-k)".
+    static func errors(_ errors: [Misclassification], of count: Int) -> String {
+        let lines = errors.map { error -> String in
+            let top = error.predictions[0]
+            let guesses = error.predictions.map { "\($0.label) \(percent($0.probability, digits: 1))" }.joined(separator: ", ")
+            return "  \(error.file)  \(error.label) → \(top.label) \(percent(top.probability, digits: 1))  (\(guesses))"
+        }
+        return (["", "misclassified: \(errors.count) of \(counted(count, "image"))"] + lines).joined(separator: "\n")
     }
 }

@@ -15,6 +15,8 @@ struct Export: ParsableCommand {
             (BLOCK.cbam.Ms, N×1×H×W) and channel attention Mc (BLOCK.cbam.Mc, N×C). \
             --precision bf16 stores the weights as bfloat16 (half the file), cast to float32 \
             inside the graph. Without --out the file is MODEL with the extension .onnx.
+
+            Examples:
               cbam export Models/fashion-mnist-cbam.safetensors --out cbam.onnx
               cbam export resnet50-cbam.safetensors --batch 1 --opset 18 --attention-outputs --force
             """)

@@ -18,7 +18,9 @@ struct ImportIDX: ParsableCommand {
             garment box and tight box (pixels > 10), for `cbam localise`.
 
             Datasets/fashion-mnist.sh and Datasets/cluttered-fashion-mnist.sh use it to turn \
-            Debian's dataset-fashion-mnist into image folders:
+            Debian's dataset-fashion-mnist into image folders.
+
+            Examples:
               cbam import-idx train-images-idx3-ubyte train-labels-idx1-ubyte --classes T-shirt_top,Trouser,… --out Datasets/fashion-mnist/train
               cbam import-idx t10k-images-idx3-ubyte t10k-labels-idx1-ubyte --classes … --out OUT/test --clutter 0 --split test
             """)
@@ -27,9 +29,9 @@ struct ImportIDX: ParsableCommand {
     @Argument(help: "The uncompressed idx1-ubyte labels file.") var labels: String
     @Option(help: "The output folder (one sub-folder per class).") var out: String
     @Option(help: "Class names for labels 0, 1, …, separated by commas.") var classes: String
-    @Option(help: "Write only the first N images of each class (for samples).") var perClass: Int?
-    @Option(help: "Write cluttered 56×56 images made from this seed, and OUT/boxes.csv.") var clutter: UInt64?
-    @Option(help: "With --clutter: train or test, the split the IDX pair is (each has its own seed).") var split: ClutteredImages.Split?
+    @Option(help: "Write only the first N images of each class, for samples (default: every image).") var perClass: Int?
+    @Option(help: "Write cluttered 56×56 images made from this seed, and OUT/boxes.csv (default: the plain images).") var clutter: UInt64?
+    @Option(help: "With --clutter: train or test, the split the IDX pair is; each has its own seed (default: train).") var split: ClutteredImages.Split?
 
     private var classNames: [String] { classes.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
 
@@ -85,6 +87,6 @@ struct ImportIDX: ParsableCommand {
         }
         if let firstError { throw firstError }
         if cluttered != nil { try BoxesFile.write(rows.map { $0! }, to: "\(out)/boxes.csv") }
-        print("wrote \(chosen.count) \(cluttered == nil ? "" : "cluttered ")image\(chosen.count == 1 ? "" : "s") to \(out)/")
+        print("wrote \(counted(chosen.count, cluttered == nil ? "image" : "cluttered image")) to \(out)/")
     }
 }

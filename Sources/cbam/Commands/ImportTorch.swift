@@ -17,7 +17,10 @@ struct ImportTorch: ParsableCommand {
             describe (the official ResidualNet's). The model file normalises with ImageNet's \
             mean and std (RGB), as the official training did; classify resizes images to \
             --image-size (224 for ImageNet checkpoints).
+
+            Examples:
               cbam import-torch RESNET50_CBAM.pth --arch resnet50 --classes imagenet-classes.txt --image-size 224 --out resnet50-cbam.safetensors
+              cbam import-torch cifar-cbam.pt --classes 10 --image-size 32 --out cifar-cbam.safetensors
             """)
 
     static let imageNetMean: [Float] = [0.485, 0.456, 0.406]

@@ -31,7 +31,7 @@ struct Localise: ParsableCommand {
 
     @Argument(help: "The split folder that boxes.csv describes.") var directory: String
     @Option(help: "The boxes file (default: DIR/boxes.csv); its file names are relative to DIR.") var boxes: String?
-    @Option(help: "The model file (default: the shipped model).") var model: String?
+    @OptionGroup var modelChoice: ModelChoice
     @Option(help: "tight: the bounding box of the object's pixels; full: the pasted image's whole box.") var box: BoxedImage.Extent = .tight
     @Option(help: "Images per forward pass.") var batchSize = 64
     @Flag(help: "Print one JSON object.") var json = false
@@ -66,7 +66,7 @@ struct Localise: ParsableCommand {
         let root = DataSplit.evaluationFolder(directory)
         let boxesPath = boxes ?? URL(fileURLWithPath: root).appendingPathComponent("boxes.csv").path
         let rows = try BoxesFile.read(boxesPath, folder: root)
-        let trained = try TrainedModel(contentsOf: model.map(URL.init(fileURLWithPath:)) ?? ShippedModel.url)
+        let trained = try modelChoice.load()
         let explainer = try Explainer(model: trained, methods: ExplanationMethod.available(for: trained.network))
         let (images, regions) = try load(rows, root: root, boxesPath: boxesPath)
         let maps = AttentionLocalisation.measure(explainer, images: images, regions: regions.map { box in { box.contains(x: $0, y: $1) } },
@@ -101,7 +101,7 @@ struct Localise: ParsableCommand {
 
     static func table(_ report: Report) -> String {
         let boxes = "\(report.box.rawValue) box\(report.images == 1 ? "" : "es")"
-        var lines = ["\(report.model) on \(report.folder): \(report.images) image\(report.images == 1 ? "" : "s"), \(boxes) "
+        var lines = ["\(report.model) on \(report.folder): \(counted(report.images, "image")), \(boxes) "
                      + "covering \(percent(report.boxShare, digits: 1)) of the image on average",
                      "",
                      "map                     mass in box   ratio   pointing game"]

@@ -34,13 +34,20 @@ struct Train: ParsableCommand {
             the learning rate (sgd \(sgd.defaultFineTuningLearningRate), adamw \(adamw.defaultFineTuningLearningRate)); \
             --freeze N keeps the first N stages (the stem, then layer1, layer2, …; the ViT's patch \
             embedding, then its blocks) as they are, BatchNorm statistics included.
+            Under mpirun (Open MPI) every rank trains on its share of each batch of \
+            --batch-size images and the gradients are summed; rank 0 alone prints and writes \
+            files; each rank computes with the CPUs it is bound to. --sync-batchnorm makes \
+            BatchNorm use the whole batch's statistics.
             Defaults: CNNs train with SGD (Nesterov momentum \(TrainingOptions.defaultMomentum), lr \(sgd.defaultLearningRate), \
             weight decay \(sgd.defaultWeightDecay)), the ViT with AdamW (lr \(adamw.defaultLearningRate), weight decay \
             \(adamw.defaultWeightDecay)); both warm up, then follow a half cosine; label smoothing \
             \(TrainingOptions.defaultLabelSmoothing); random crop with padding and horizontal flip.
+
             Examples:
-              cbam train photos                                  # defaults from the data
-              cbam train photos --patience 5 --plot curves.png
+              cbam train Datasets/sample/fashion-mnist --image-size 28 --epochs 30
+              cbam train pets --arch resnet18 --image-size 160 --batch-size 32 --out pets-cbam.safetensors
+              cbam train pets --init resnet50-cbam.safetensors --freeze 2 --epochs 10
+              cbam train photos --patience 5 --plot curves.png      # defaults from the data, early stopping, curves
               cbam train photos --resume photos-cbam.checkpoint.safetensors --epochs 30
             """)
 
@@ -66,6 +73,7 @@ struct Train: ParsableCommand {
 
     /// The network to train when no file decides it.
     var kind: ModelConfiguration.Kind { model ?? .cbam }
+    @Flag(help: "Under mpirun: BatchNorm statistics over the whole batch, not each rank's share.") var syncBatchnorm = false
 
     var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
 
@@ -91,6 +99,13 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try MPICommunicator.forThisProcess()
+        StandardError.isQuiet = !communicator.isFirst
+        let threads = ThreadsPerRank.apply(communicator)
+        if communicator.isDistributed {
+            StandardError.line("Data-parallel: \(communicator.size) ranks × \(threads) thread\(threads == 1 ? "" : "s") (rank 0's)\(syncBatchnorm ? ", sync BatchNorm" : "")")
+        }
+        let parallel = DataParallel(communicator, syncBatchNorm: syncBatchnorm)
         let resumed = try resume.map { try Checkpoint.load(URL(fileURLWithPath: $0)) }
         // Where the run writes, checked before any work.
         let startingModel = try initialModel.map { try StartingModel(contentsOf: URL(fileURLWithPath: $0)) }
@@ -119,7 +134,8 @@ struct Train: ParsableCommand {
         let trainer: Trainer
         if let resume, let resumed {
             trainer = try Trainer(resuming: URL(fileURLWithPath: resume), classNames: split.classNames, training: training,
-                                  validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)))
+                                  validation: validation, modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)),
+                                  parallel: parallel)
             try announceResume(trainer, checkpoint: resumed.state.options, setup: setup)
         } else {
             let classes = split.classNames.count, epochs = epochs ?? TrainingOptions.defaultEpochs
@@ -129,7 +145,8 @@ struct Train: ParsableCommand {
             options.patience = patience
             trainer = try Trainer(options: options,
                                   classNames: split.classNames, training: training, validation: validation,
-                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)), startingFrom: startingModel)
+                                  modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)), startingFrom: startingModel,
+                                  parallel: parallel)
             if let startingModel { StandardError.line(TrainingMessages.fineTuning(startingModel, options: options, classNames: split.classNames)) }
             for warning in DataDefaults.warnings(images: training.count, batchSize: options.batchSize, epochs: options.epochs,
                                                  classNames: split.classNames, classCounts: training.classCounts(classes: classes),
@@ -147,6 +164,11 @@ struct Train: ParsableCommand {
         let outcome = try trainer.run(events: { progress.report($0) }, shouldStop: { InterruptFlag.shared.isRaised })
         progress.finish()
         data.reportSkipped()
+        if communicator.isDistributed {
+            StandardError.line(TrainingMessages.communication(trainer))
+        }
+        communicator.finish()
+        guard communicator.isFirst else { throw outcome == .finished ? ExitCode.success : ExitCode(130) }
         if let plot, !trainer.state.history.isEmpty {
             try TrainingCurvesFigure.write(trainer.state.history, title: "\(o.model.name) on \(directory)", to: plot)
             StandardError.line("curves written to \(plot)")

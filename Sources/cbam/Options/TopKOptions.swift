@@ -1,10 +1,12 @@
 import ArgumentParser
+import CBAMKit
 
 /// How many of the most likely classes a report lists: shared by classify and evaluate.
 struct TopKOptions: ParsableArguments {
     static let limit = 1...1000
 
-    @Option(help: "How many of the most likely classes count (capped at the model's class count).") var topK = 5
+    @Option(help: "How many of the most likely classes count (never more than the model's classes).")
+    var topK = ClassificationReport.defaultTopK
 
     func validate() throws {
         guard Self.limit.contains(topK) else {

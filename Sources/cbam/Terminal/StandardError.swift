@@ -12,11 +12,23 @@ enum StandardError {
         return Int(size.ws_col)
     }
 
+    /// Set on the ranks other than 0 of a data-parallel run: rank 0 alone reports progress
+    /// (errors still reach stderr from any rank: they are thrown, not written here).
+    nonisolated(unsafe) static var isQuiet = false
+
     static func write(_ text: String) {
+        guard !isQuiet else { return }
         FileHandle.standardError.write(Data(text.utf8))
     }
 
     static func line(_ text: String) { write(text + "\n") }
+
+    /// One input that failed while the others go on, with the prefix ArgumentParser gives
+    /// a command's own failure, so every error reads alike: "Error: a.jpg: not a PNG or JPEG file".
+    static func error(_ error: Any) { line("Error: \(error)") }
+
+    /// Something the user should know that does not stop the command.
+    static func warning(_ text: String) { line("Warning: \(text)") }
 }
 
 /// "1:05:07" / "3:21".

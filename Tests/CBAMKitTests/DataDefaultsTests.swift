@@ -62,6 +62,9 @@ final class DataDefaultsTests: XCTestCase {
         XCTAssertEqual(some.batchSize, 16, "800 images: 50 steps at 16")
         XCTAssertEqual(DataDefaults.choose(for: photos, kind: .cbam, given: .init(keepsSmallResNet: true), availableBytes: plenty).architecture,
                        .resnetSmall, "--depth is resnet-small's")
+        XCTAssertEqual(some.architecture, .resnet18)
+        XCTAssertEqual(DataDefaults.choose(for: photos, kind: .cbam, given: .init(imageSize: 32), availableBytes: plenty).architecture,
+                       .resnetSmall, "an input below the photo sizes: resnet-small")
         let vit = DataDefaults.choose(for: photos, kind: .vit, given: .init(), availableBytes: plenty)
         XCTAssertNil(vit.architecture)
         XCTAssertFalse(try XCTUnwrap(vit.summary).contains("--arch"))

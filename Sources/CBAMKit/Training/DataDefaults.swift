@@ -53,10 +53,12 @@ public struct DataDefaults: Equatable, Sendable {
     public static func choose(for folder: FolderSummary, kind: ModelConfiguration.Kind, given: Given,
                               availableBytes: Double) -> DataDefaults {
         let photos = folder.medianShorterSide > largestSmallImage
-        let architecture: ModelConfiguration.Architecture? = kind == .vit ? nil
-            : given.architecture ?? (photos && !given.keepsSmallResNet ? photoArchitecture : .resnetSmall)
-        let channels = folder.isColour ? 3 : 1
         let imageSize = given.imageSize ?? (photos ? photoSize(shorterSide: folder.medianShorterSide) : smallSize(folder.medianShorterSide))
+        // The network suits the input: an --image-size below the photo sizes keeps resnet-small.
+        let photoNetwork = photos && imageSize >= smallestPhotoImageSize && !given.keepsSmallResNet
+        let architecture: ModelConfiguration.Architecture? = kind == .vit ? nil
+            : given.architecture ?? (photoNetwork ? photoArchitecture : .resnetSmall)
+        let channels = folder.isColour ? 3 : 1
         let memoryBatch = largestBatch(kind: kind, architecture: architecture, channels: channels, imageSize: imageSize,
                                        classes: folder.classNames.count, bytes: availableBytes * memoryShare)
         let batchSize = given.batchSize ?? batch(images: folder.trainingImages, memoryLimit: memoryBatch)

@@ -15,6 +15,10 @@ struct Compare: ParsableCommand {
             After training, each model's inference speed is measured (batch 256 and batch 1) and kept \
             in OUT/runs/<model>-benchmark.json for that configuration and machine, so a second run \
             reuses it; --no-bench skips the measurement (the report leaves those columns empty).
+
+            Examples:
+              cbam compare Datasets/sample/fashion-mnist --image-size 28 --epochs 5 --seeds 1
+              cbam compare photos --models se,cbam --arch resnet18 --image-size 112 --no-bench
             """)
 
     @Argument(help: "The image folder (as for `cbam train`).") var directory: String

@@ -65,10 +65,10 @@ struct Train: ParsableCommand {
     var patience: Int?
     @Option(help: "Where to write the best model (default: <folder>-<model>.safetensors in the working directory).") var out: String?
     @Flag(help: "Replace an existing model file and checkpoint at --out.") var force = false
-    @Option(help: "Continue from a checkpoint (.checkpoint.safetensors) with the options it started with; --epochs and --patience apply.") var resume: String?
-    @Option(help: "Write one JSON object per epoch to this file.") var log: String?
-    @Option(help: "Write the loss and accuracy curves (training and validation, by epoch) to this PNG file.") var plot: String?
-    @Option(name: .customLong("init"), help: "Fine-tune: start from this model file's network and weights.") var initialModel: String?
+    @Option(help: "Continue from a checkpoint (.checkpoint.safetensors) with the options it started with; --epochs and --patience apply (default: a new run).") var resume: String?
+    @Option(help: "Write one JSON object per epoch to this file (default: no log).") var log: String?
+    @Option(help: "Write the loss and accuracy curves (training and validation, by epoch) to this PNG file when the run ends (default: no plot).") var plot: String?
+    @Option(name: .customLong("init"), help: "Fine-tune: start from this model file's network and weights (default: a new network from the seed).") var initialModel: String?
     @Option(help: "With --init: keep the first N stages of the network fixed (default 0: train them all).") var freeze = 0
 
     /// The network to train when no file decides it.

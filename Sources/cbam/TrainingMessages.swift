@@ -20,15 +20,30 @@ enum TrainingMessages {
         return "Fine-tuning from \(startingModel.fileName) (\(startingModel.metadata.configuration.name)): \(head); \(frozen); lr \(options.learningRate)"
     }
 
-    /// The last line of a finished run; it names only files that are on disk.
-    static func finished(_ trainer: Trainer) -> String {
+    /// The last line of a finished run; it names only files that are on disk. With
+    /// `heldOut` "test", the accuracy is called test/'s and optimistic (it chose the epoch).
+    static func finished(_ trainer: Trainer, heldOut: String? = nil) -> String {
         let state = trainer.state
+        guard state.bestEpoch >= 0 else { return "No epoch finished; no model file was written" }
         let best = state.history[state.bestEpoch]
         let written = trainer.filesOnDisk.model.map { "model written to \($0.path)" } ?? "no model file was written"
         guard let accuracy = best.validationAccuracy else {
             return "No validation set: the model kept is the last epoch's (epoch \(best.epoch) of \(state.options.epochs)); \(written)"
         }
-        return "Best validation accuracy \(percent(accuracy)) at epoch \(best.epoch) of \(state.options.epochs); \(written)"
+        let stopped = state.stoppedEarly ? "Stopped early after epoch \(state.epoch) of \(state.options.epochs): no better validation accuracy "
+            + "in \(state.epochsWithoutImprovement) epochs (--patience \(state.options.patience ?? 0)). " : ""
+        let name = heldOut == "test" ? "test/ accuracy (optimistic: test/ chose the epoch)" : "validation accuracy"
+        return "\(stopped)Best \(name) \(percent(accuracy)) at epoch \(best.epoch) of \(state.options.epochs); \(written)"
+    }
+
+    /// A resumed run given another --epochs: "Extending the run from 6 to 10 epochs: the
+    /// cosine is re-planned to end at epoch 10; the learning rate at step 120 goes from 0 to 0.0345".
+    static func extended(from old: TrainingOptions, to new: TrainingOptions, step: Int, stepsPerEpoch: Int) -> String {
+        let before = old.schedule(stepsPerEpoch: stepsPerEpoch).learningRate(atStep: step)
+        let after = new.schedule(stepsPerEpoch: stepsPerEpoch).learningRate(atStep: step)
+        return "\(new.epochs > old.epochs ? "Extending" : "Shortening") the run from \(old.epochs) to \(new.epochs) epochs: the warm-up "
+            + "stays and the cosine is re-planned to end at epoch \(new.epochs); the learning rate at step \(step) goes from "
+            + "\(String(format: "%.4g", before)) to \(String(format: "%.4g", after))"
     }
 
     /// "allreduce: 1.2 s of 30.0 s of training steps (4.0 %) on rank 0": the time rank 0

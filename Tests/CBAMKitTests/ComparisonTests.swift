@@ -35,9 +35,12 @@ final class ComparisonTests: XCTestCase {
             return comparison
         }
         var started = 0
+        var benchmarks: [Bool] = []   // cached or not, per model
         let report = try XCTUnwrap(try comparison().run(command: "cbam compare test", data: "synthetic", events: { event in
             if case .runStarted = event { started += 1 }
+            if case let .benchmarking(_, _, _, cached) = event { benchmarks.append(cached) }
         }))
+        XCTAssertEqual(benchmarks, Array(repeating: false, count: Self.models.count), "each model's benchmark announced, measured")
         XCTAssertEqual(started, Self.models.count * 2)
         XCTAssertEqual(report.models.map(\.model), Self.models)
         XCTAssertEqual(report.runs.count, Self.models.count * 2)
@@ -47,8 +50,8 @@ final class ComparisonTests: XCTestCase {
             XCTAssertGreaterThan(model.parameters, 0)
             XCTAssertGreaterThan(model.mflopsPerImage, 0)
             XCTAssertGreaterThan(model.trainImagesPerSecond, 0)
-            XCTAssertGreaterThan(model.inferImagesPerSecond, 0)
-            XCTAssertGreaterThan(model.latencyMilliseconds, 0)
+            XCTAssertGreaterThan(try XCTUnwrap(model.inferImagesPerSecond), 0)
+            XCTAssertGreaterThan(try XCTUnwrap(model.latencyMilliseconds), 0)
             XCTAssertGreaterThan(model.wallSeconds, 0)
             XCTAssertEqual(model.accuracyByEpochMean.count, 2)
             XCTAssertEqual(model.accuracyByEpochStd.count, 2)
@@ -76,16 +79,31 @@ final class ComparisonTests: XCTestCase {
         XCTAssertGreaterThan(image.width, 100)
         XCTAssertEqual(image.channels, 3)
 
-        // Run again: every run is read back, none trained.
+        // Run again: every run is read back, none trained, and the benchmarks too.
         started = 0
+        benchmarks = []
         var reused = 0
         let again = try XCTUnwrap(try comparison().run(command: "cbam compare test", data: "synthetic", events: { event in
             if case .runStarted = event { started += 1 }
             if case .runReused = event { reused += 1 }
+            if case let .benchmarking(_, _, _, cached) = event { benchmarks.append(cached) }
         }))
         XCTAssertEqual(started, 0)
         XCTAssertEqual(reused, Self.models.count * 2)
         XCTAssertEqual(again.runs, report.runs)
+        XCTAssertEqual(benchmarks, Array(repeating: true, count: Self.models.count), "the benchmarks are read back")
+        XCTAssertEqual(again.models.map(\.inferImagesPerSecond), report.models.map(\.inferImagesPerSecond))
+
+        // --no-bench: no benchmark, the columns left empty.
+        let unmeasured = comparison()
+        unmeasured.measuresInference = false
+        benchmarks = []
+        let quick = try XCTUnwrap(try unmeasured.run(command: "cbam compare test --no-bench", data: "synthetic", events: { event in
+            if case let .benchmarking(_, _, _, cached) = event { benchmarks.append(cached) }
+        }))
+        XCTAssertEqual(benchmarks, [])
+        XCTAssertTrue(quick.models.allSatisfy { $0.inferImagesPerSecond == nil && $0.latencyMilliseconds == nil && $0.parameters > 0 })
+        XCTAssertTrue(quick.markdown.contains("not measured, `--no-bench`"))
     }
 
     /// A comparison ranks by validation accuracy: without validation images it is refused

@@ -33,8 +33,7 @@ final class HelpTests: XCTestCase {
         let commands = Self.commands()
         XCTAssertTrue(commands.contains { $0.path == ["info"] })
         XCTAssertTrue(commands.contains { $0.path == ["bench", "attention"] })
-        // compare's discussion is rewritten by issue 13's training half, which adds its examples.
-        for (path, _) in commands where path != ["compare"] {
+        for (path, _) in commands {
             let discussion = try Self.arguments(of: path).discussion
             let examples = discussion.components(separatedBy: "Examples:\n").last!.split(separator: "\n")
                 .filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("cbam ") }
@@ -47,8 +46,6 @@ final class HelpTests: XCTestCase {
         for (path, _) in Self.commands() {
             for option in try Self.arguments(of: path).options where option["isOptional"] as? Bool == true {
                 let names = (option["names"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-                // train's --resume, --log and --init are rewritten by issue 13's training half.
-                if path == ["train"] && !Set(names).isDisjoint(with: ["resume", "log", "init"]) { continue }
                 let said = (option["abstract"] as? String ?? "").lowercased().contains("default")
                 XCTAssertTrue(option["defaultValue"] != nil || said, "\(path) --\(names.first ?? "?") shows no default")
             }

@@ -85,7 +85,7 @@ final class OptionFuzzTests: XCTestCase {
     private func exercise(_ parsed: ParsableCommand, _ arguments: [String]) throws -> Bool {
         switch parsed {
         case let train as Train:
-            try step(try train.setup.options(train.kind, epochs: train.epochs, seed: 0, channels: train.input.channels ?? 3, classes: 10))
+            try step(try train.setup.options(train.kind, epochs: train.epochs ?? TrainingOptions.defaultEpochs, seed: 0, channels: train.input.channels ?? 3, classes: 10))
             return true
         case let compare as Compare:
             let kind = try XCTUnwrap(ModelConfiguration.Kind(rawValue: arguments[3]))

@@ -65,3 +65,24 @@ final class DecodingTests: XCTestCase {
         XCTAssertNoThrow(try Image(contentsOf: Fixtures.path("rgb_420.jpg"), options: DecodeOptions(maxPixels: 45 * 33)))
     }
 }
+
+/// `ImageHeader`: a file's size and channels from its header, as a full decode gives them.
+final class ImageHeaderTests: XCTestCase {
+    func testHeadersGiveTheDecodedSizeAndChannels() throws {
+        let folder = Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (width, height, channels) in [(37, 21, 3), (8, 50, 1)] {
+            let path = folder + "/image-\(width).png"
+            try Image(width: width, height: height, channels: channels, pixels: [UInt8](repeating: 90, count: width * height * channels))
+                .writePNG(to: path)
+            XCTAssertEqual(ImageHeader(contentsOf: path), ImageHeader(width: width, height: height, channels: channels))
+        }
+        for name in ["exif_orientation_1.jpg", "arithmetic_progressive.jpg", "cmyk_adobe.jpg"] {
+            let decoded = try Image(contentsOf: Fixtures.path(name))
+            let header = try XCTUnwrap(ImageHeader(contentsOf: Fixtures.path(name)), name)
+            XCTAssertEqual(header.shorterSide, min(decoded.width, decoded.height), name)
+        }
+        XCTAssertNil(ImageHeader(bytes: Array("not an image".utf8)))
+        XCTAssertNil(ImageHeader(contentsOf: folder + "/missing.png"))
+    }
+}

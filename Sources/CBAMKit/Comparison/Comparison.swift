@@ -7,10 +7,12 @@ public enum ComparisonEvent {
     case runStarted(model: ModelConfiguration.Kind, seed: UInt64, index: Int, total: Int, resumed: Bool)
     /// A run finished earlier and is read back instead of trained again.
     case runReused(model: ModelConfiguration.Kind, seed: UInt64)
-    /// A training event of the current run, with the whole comparison's progress.
-    case training(TrainingEvent, batchesDone: Int, totalBatches: Int, etaSeconds: Double)
-    /// Measuring a model's inference speed.
-    case benchmarking(model: ModelConfiguration.Kind)
+    /// A training event of the current run, with the whole comparison's progress; the
+    /// time left (training only: the benchmarks follow) once steady-state batches measured it.
+    case training(TrainingEvent, batchesDone: Int, totalBatches: Int, etaSeconds: Double?)
+    /// Measuring a model's inference speed (`index` of `total`, 0-based), or reading the
+    /// figures measured earlier for the same configuration (`cached`).
+    case benchmarking(model: ModelConfiguration.Kind, index: Int, total: Int, cached: Bool)
 }
 
 /// `cbam compare`: every model trained on the same split, augmentation, epochs and
@@ -29,6 +31,8 @@ public final class Comparison {
     public let options: (_ model: ModelConfiguration.Kind, _ seed: UInt64) throws -> TrainingOptions
     /// How the speed columns are measured (quick settings for tests).
     public var benchmarkSettings: (inout NetworkBenchmark) -> Void = { _ in }
+    /// false (`--no-bench`): no inference benchmark; the report leaves its columns empty.
+    public var measuresInference = true
 
     public init(models: [ModelConfiguration.Kind], seeds: [UInt64], classNames: [String], training: ImageSet,
                 validation: ImageSet, directory: URL,
@@ -60,7 +64,8 @@ public final class Comparison {
         let batchesPerRun = plannedOptions.map { $0.epochs * Trainer.batchesPerEpoch(images: training.count, batchSize: $0.batchSize) }
         let totalBatches = batchesPerRun.reduce(0, +)
         var runs: [ComparisonRun] = []
-        var batchesDone = 0, batchesTimed = 0, secondsTimed = 0.0
+        var batchesDone = 0
+        var remaining = RemainingTime()
         for (index, (model, seed)) in plan.enumerated() {
             let options = plannedOptions[index]
             if let finished = try? JSONDecoder().decode(ComparisonRun.self, from: Data(contentsOf: url(model, seed, "json"))),
@@ -81,14 +86,12 @@ public final class Comparison {
             events(.runStarted(model: model, seed: seed, index: index, total: plan.count, resumed: resumable))
             let startBatch = trainer.state.step
             batchesDone += startBatch
-            var clock = Clock()
             let outcome = try trainer.run(events: { event in
                 if case .batch = event {
                     batchesDone += 1
-                    batchesTimed += 1
-                    secondsTimed += clock.lap()
+                    remaining.batchFinished(at: RemainingTime.now)
                 }
-                let eta = Double(totalBatches - batchesDone) * secondsTimed / Double(max(batchesTimed, 1))
+                let eta = remaining.seconds(forBatches: totalBatches - batchesDone)
                 events(.training(event, batchesDone: batchesDone, totalBatches: totalBatches, etaSeconds: eta))
             }, shouldStop: shouldStop)
             guard outcome == .finished else { return nil }
@@ -101,11 +104,20 @@ public final class Comparison {
         }
 
         var summaries: [ModelSummary] = []
-        for model in models {
-            events(.benchmarking(model: model))
-            var benchmark = NetworkBenchmark(options: try options(model, seeds[0]))
-            benchmarkSettings(&benchmark)
-            summaries.append(ModelSummary(runs: runs.filter { $0.model == model }, benchmark: benchmark.run(name: model.rawValue)))
+        for (index, model) in models.enumerated() {
+            var result: NetworkBenchmark.Result?
+            if measuresInference {
+                var benchmark = NetworkBenchmark(options: try options(model, seeds[0]))
+                benchmarkSettings(&benchmark)
+                let cache = BenchmarkCache(url: runsDirectory.appendingPathComponent("\(model.rawValue)-benchmark.json"), benchmark: benchmark)
+                result = cache.result
+                events(.benchmarking(model: model, index: index, total: models.count, cached: result != nil))
+                if result == nil {
+                    result = benchmark.run(name: model.rawValue)
+                    try cache.store(result!)
+                }
+            }
+            summaries.append(ModelSummary(runs: runs.filter { $0.model == model }, benchmark: result))
         }
         return ComparisonReport(command: command, machine: Self.machine, data: data, trainingImages: training.count,
                                 validationImages: validation.count, classes: classNames, epochs: plannedOptions[0].epochs, seeds: seeds,

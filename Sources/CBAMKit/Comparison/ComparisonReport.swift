@@ -23,9 +23,9 @@ public struct ModelSummary: Codable, Equatable, Sendable {
     public var mflopsPerImage: Double
     /// Median over the runs' epochs (real data, this machine).
     public var trainImagesPerSecond: Double
-    /// `cbam bench` figures for the same configuration (batch 256; batch 1).
-    public var inferImagesPerSecond: Double
-    public var latencyMilliseconds: Double
+    /// `cbam bench` figures for the same configuration (batch 256; batch 1); nil with `--no-bench`.
+    public var inferImagesPerSecond: Double?
+    public var latencyMilliseconds: Double?
     /// Mean wall time of one run (training and validation).
     public var wallSeconds: Double
     public var bestAccuracyMean: Double
@@ -44,13 +44,14 @@ public struct ModelSummary: Codable, Equatable, Sendable {
         case accuracyByEpochStd = "val_accuracy_by_epoch_std"
     }
 
-    init(runs: [ComparisonRun], benchmark: NetworkBenchmark.Result) {
+    /// The counts come from the configuration, the speeds from `benchmark` when there is one.
+    init(runs: [ComparisonRun], benchmark: NetworkBenchmark.Result?) {
         model = runs[0].model
-        parameters = benchmark.parameters
-        mflopsPerImage = benchmark.mflopsPerImage
+        parameters = runs[0].options.model.parameterCount
+        mflopsPerImage = Double(runs[0].options.model.forwardFLOPsPerImage) / 1e6
         trainImagesPerSecond = median(runs.flatMap { $0.history.map(\.trainImagesPerSecond) })
-        inferImagesPerSecond = benchmark.inferImagesPerSecond
-        latencyMilliseconds = benchmark.latencyMilliseconds
+        inferImagesPerSecond = benchmark?.inferImagesPerSecond
+        latencyMilliseconds = benchmark?.latencyMilliseconds
         wallSeconds = runs.map(\.wallSeconds).reduce(0, +) / Double(runs.count)
         (bestAccuracyMean, bestAccuracyStd) = meanAndStd(runs.map(\.bestValidationAccuracy))
         let epochs = runs.map(\.history.count).min() ?? 0
@@ -123,11 +124,13 @@ public struct ComparisonReport: Codable, Equatable, Sendable {
                      "| model | parameters | forward MFLOPs/image | training images/s | inference images/s | batch-1 latency | wall time per run | best validation accuracy (mean ± std over seeds) |",
                      "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for m in models {
-            lines.append("| \(m.model.title) | \(m.parameters) | " + String(format: "%.1f | %.0f | %.0f | %.2f ms | ",
-                         m.mflopsPerImage, m.trainImagesPerSecond, m.inferImagesPerSecond, m.latencyMilliseconds)
+            lines.append("| \(m.model.title) | \(m.parameters) | " + String(format: "%.1f | %.0f | ", m.mflopsPerImage, m.trainImagesPerSecond)
+                         + (m.inferImagesPerSecond.map { String(format: "%.0f", $0) } ?? "–") + " | "
+                         + (m.latencyMilliseconds.map { String(format: "%.2f ms", $0) } ?? "–") + " | "
                          + "\(durationText(m.wallSeconds)) | \(points(m.bestAccuracyMean))% ± \(points(m.bestAccuracyStd)) |")
         }
-        lines += ["", "Training images/s: median over the runs' epochs on this data; inference images/s (batch 256) and latency: `cbam bench` on the same configuration.", ""]
+        lines += ["", "Training images/s: median over the runs' epochs on this data; inference images/s (batch 256) and latency: `cbam bench` on the same configuration"
+                  + (models.contains { $0.inferImagesPerSecond == nil } ? " (–: not measured, `--no-bench`)." : "."), ""]
         if !findings.isEmpty {
             lines += ["## What it shows", ""] + findings.map { "- " + $0 } + [""]
         }

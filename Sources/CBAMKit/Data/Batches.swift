@@ -26,12 +26,15 @@ public struct Batches {
     private let order: [Int]
 
     /// Training batches of one epoch; the last incomplete batch is dropped, so that
-    /// BatchNorm never sees a batch of one.
+    /// BatchNorm never sees a batch of one. `balanced`: as many images, each drawn (with
+    /// replacement) from a class chosen uniformly, so every class is seen equally often.
+    /// Either order is a function of (seed, epoch) alone, so a resumed run sees the same.
     public static func training(_ set: ImageSet, preprocessing: Preprocessing, batchSize: Int,
-                                augmentation: Augmentation, seed: UInt64, epoch: Int) -> Batches {
+                                augmentation: Augmentation, seed: UInt64, epoch: Int, balanced: Bool = false) -> Batches {
         precondition(set.transform == preprocessing.transform, "the images were stored for another transform")
         var generator = RandomGenerator(seed: mix(seed, UInt64(epoch), 0x0DE5))
-        let order = Array(0..<set.count).shuffled(using: &generator)
+        let order = balanced ? balancedOrder(labels: set.labels, using: &generator)
+            : Array(0..<set.count).shuffled(using: &generator)
         return Batches(set: set, preprocessing: preprocessing, batchSize: min(batchSize, set.count),
                        shuffling: (seed, epoch, augmentation), order: order)
     }
@@ -43,6 +46,16 @@ public struct Batches {
         precondition(set.transform == preprocessing.transform, "the images were stored for another transform")
         return Batches(set: set, preprocessing: preprocessing, batchSize: batchSize, shuffling: nil,
                        order: Array(shard.range(of: set.count)))
+    }
+
+    /// `labels.count` indices: a uniform class, then a uniform image of it, each time.
+    static func balancedOrder(labels: [Int], using generator: inout RandomGenerator) -> [Int] {
+        let byClass = Dictionary(grouping: labels.indices) { labels[$0] }.sorted { $0.key < $1.key }.map(\.value)
+        guard !byClass.isEmpty else { return [] }
+        return labels.indices.map { _ in
+            let members = byClass[Int.random(in: 0..<byClass.count, using: &generator)]
+            return members[Int.random(in: 0..<members.count, using: &generator)]
+        }
     }
 
     public var count: Int {

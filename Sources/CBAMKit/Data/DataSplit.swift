@@ -9,6 +9,8 @@ public struct DataSplit: Sendable {
     public let validation: [LabeledFile]
     /// Where the split comes from, for the log: "train/ and test/", "10% of each class (seed 0)".
     public let origin: String
+    /// "val" or "test" when the folder has its own split, else nil.
+    public let heldOutFolder: String?
 
     /// The share of each class held out when the folder has no split of its own.
     public static let defaultValidationShare = 0.1
@@ -21,6 +23,7 @@ public struct DataSplit: Sendable {
             training = train.files
             validation = try heldOut.relabeled(to: train.classNames)
             origin = "\(ImageFolder.join(root, "train"))/ and \(heldOutName)/"
+            heldOutFolder = heldOutName
             return
         }
         guard validationShare >= 0, validationShare < 1 else {
@@ -39,6 +42,7 @@ public struct DataSplit: Sendable {
         classNames = folder.classNames
         self.training = training
         self.validation = validation
+        heldOutFolder = nil
         origin = "\(Int((validationShare * 100).rounded()))% of each class held out (seed \(seed))"
     }
 

@@ -85,6 +85,19 @@ public final class Trainer {
         checkpointWritten = true
     }
 
+    /// A resumed run's changes that keep it exact up to here: `epochs` re-plans the
+    /// schedule (`TrainingState.extend(toEpochs:)`), `patience` (0: off) decides early stopping
+    /// from the history. Throws `TrainingOptions.Invalid` naming the option.
+    public func change(epochs: Int?, patience: Int?) throws {
+        if let epochs, epochs != state.options.epochs { try state.extend(toEpochs: epochs) }
+        if let patience {
+            var changed = state
+            changed.options.patience = patience == 0 ? nil : patience
+            try changed.options.validate()
+            state = changed
+        }
+    }
+
     private init(state: TrainingState, metadata: ModelMetadata, network: ImageClassifier, optimizer: Optimizer,
                  training: ImageSet, validation: ImageSet, modelURL: URL, logURL: URL?, parallel: DataParallel) {
         self.state = state
@@ -137,7 +150,8 @@ public final class Trainer {
         let buckets = communicator.isDistributed ? GradientBuckets(parameters.map(\.parameter), communicator: communicator) : nil
         while !state.isFinished {
             var batches = Batches.training(training, preprocessing: preprocessing, batchSize: options.batchSize,
-                                           augmentation: options.augmentation, seed: options.seed, epoch: state.epoch)
+                                           augmentation: options.augmentation, seed: options.seed, epoch: state.epoch,
+                                           balanced: options.balance)
             batches.shard = communicator.shard
             let prefetcher = batches.prefetching(from: state.batch)
             var clock = Clock()

@@ -67,5 +67,29 @@ public struct TrainingState: Codable, Equatable, Sendable {
 
     public init(options: TrainingOptions) { self.options = options }
 
-    public var isFinished: Bool { epoch >= options.epochs }
+    public var isFinished: Bool { epoch >= options.epochs || stoppedEarly }
+
+    /// Finished epochs since the best one (0 when the last was the best, or without validation).
+    public var epochsWithoutImprovement: Int { bestEpoch < 0 ? 0 : epoch - 1 - bestEpoch }
+
+    /// `--patience N`: N epochs in a row brought no better validation accuracy. Computed
+    /// from the history, so a resumed run with another --patience decides again.
+    public var stoppedEarly: Bool {
+        guard let patience = options.patience, bestValidationAccuracy >= 0 else { return false }
+        return epochsWithoutImprovement >= patience && epoch < options.epochs
+    }
+
+    /// Continues the run to `epochs` epochs in all (more or fewer than planned, beyond those
+    /// finished): the warm-up stays, and the half cosine is re-planned to end at the new
+    /// last epoch, so from the current step on the learning rate is the one a run planned
+    /// for `epochs` from the start would have there (it jumps up when a finished run is extended).
+    public mutating func extend(toEpochs epochs: Int) throws {
+        guard epochs > epoch || (epochs == epoch && batch == 0) else {
+            throw TrainingOptions.Invalid(option: "--epochs", reason: "\(epochs) is not beyond the \(epoch) epoch\(epoch == 1 ? "" : "s") the checkpoint has finished")
+        }
+        var options = self.options
+        options.epochs = epochs
+        try options.validate()
+        self.options = options
+    }
 }

@@ -11,7 +11,14 @@ struct Compare: ParsableCommand {
             Writes OUT/report.json, OUT/report.md (the table, the exact command, the machine, what \
             the numbers show) and OUT/accuracy.png (validation accuracy by epoch, mean and spread \
             over seeds). Finished runs are kept in OUT/runs/, and an unfinished one has its \
-            checkpoint there, so running the same command again after an interruption resumes.
+            checkpoint there, so running the same command again after an interruption resumes. \
+            After training, each model's inference speed is measured (batch 256 and batch 1) and kept \
+            in OUT/runs/<model>-benchmark.json for that configuration and machine, so a second run \
+            reuses it; --no-bench skips the measurement (the report leaves those columns empty).
+
+            Examples:
+              cbam compare Datasets/sample/fashion-mnist --image-size 28 --epochs 5 --seeds 1
+              cbam compare photos --models se,cbam --arch resnet18 --image-size 112 --no-bench
             """)
 
     @Argument(help: "The image folder (as for `cbam train`).") var directory: String
@@ -20,6 +27,7 @@ struct Compare: ParsableCommand {
     @Option(help: "Seeds per model (0, 1, …).") var seeds = 3
     @Option(help: "Output folder.") var out = "compare"
     @Flag(help: "Print the report as JSON on stdout.") var json = false
+    @Flag(help: "Skip the inference benchmark after training (the report's inference columns stay empty).") var noBench = false
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model size (applied to every model)") var size: ModelSizeOptions
@@ -55,6 +63,7 @@ struct Compare: ParsableCommand {
                                     training: training, validation: validation, directory: outURL) { kind, seed in
             try setup.options(kind, epochs: epochs, seed: seed, channels: training.channels, classes: classes)
         }
+        comparison.measuresInference = !noBench
         InterruptFlag.shared.install(message: "Stopping after this batch; run the same command again to resume…")
         var bar = ProgressBar()
         var current = ""
@@ -68,13 +77,14 @@ struct Compare: ParsableCommand {
                 StandardError.line("== \(model.rawValue) seed \(seed): finished earlier, reused")
             case let .training(.batch(_, batch, batches, loss, accuracy, imagesPerSecond), done, total, eta):
                 bar.update(done: batch, total: batches, prefix: current,
-                           detail: "loss \(fixed(loss, 4)) acc \(percent(accuracy)) \(fixed(imagesPerSecond, 0)) img/s  all runs \(done)/\(total) batches, ETA \(formatDuration(eta))")
+                           detail: "training ETA \(eta.map(formatDuration) ?? "…")  loss \(fixed(loss, 4)) acc \(percent(accuracy)) \(fixed(imagesPerSecond, 0)) img/s  all runs \(done)/\(total) batches")
             case let .training(.epoch(record, _), _, _, eta):
                 bar.clear()
-                StandardError.line("   epoch \(record.epoch)/\(epochs)  val acc \(percent(record.validationAccuracy ?? 0))  \(fixed(record.trainImagesPerSecond, 0)) img/s  comparison ETA \(formatDuration(eta))")
-            case let .benchmarking(model):
+                StandardError.line("   epoch \(record.epoch)/\(epochs)  val acc \(percent(record.validationAccuracy ?? 0))  \(fixed(record.trainImagesPerSecond, 0)) img/s  training ETA \(eta.map(formatDuration) ?? "…")")
+            case let .benchmarking(model, index, total, cached):
                 bar.clear()
-                StandardError.line("== measuring \(model.rawValue) inference speed")
+                StandardError.line(cached ? "== inference speed of \(model.rawValue) (\(index + 1)/\(total)): measured earlier for this configuration, reused"
+                                   : "== measuring the inference speed of \(model.rawValue) (\(index + 1)/\(total); batch 256 and batch 1; --no-bench skips it)")
             }
         }, shouldStop: { InterruptFlag.shared.isRaised }) else {
             bar.clear()

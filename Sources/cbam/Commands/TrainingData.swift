@@ -10,7 +10,17 @@ struct TrainingData {
     let skipped: Int
 
     init(directory: String, options: DataOptions, seed: UInt64, imageSize: Int, transform: ImageTransform, channels: Int?) throws {
-        split = try DataSplit(root: directory, validationShare: options.valSplit, seed: seed)
+        try self.init(split: Self.split(directory, options: options, seed: seed), directory: directory, options: options,
+                      imageSize: imageSize, transform: transform, channels: channels)
+    }
+
+    /// The folder's split, before anything is decoded (`train` chooses its defaults from it).
+    static func split(_ directory: String, options: DataOptions, seed: UInt64) throws -> DataSplit {
+        try DataSplit(root: directory, validationShare: options.valSplit, seed: seed)
+    }
+
+    init(split: DataSplit, directory: String, options: DataOptions, imageSize: Int, transform: ImageTransform, channels: Int?) throws {
+        self.split = split
         var skipped = 0
         func load(_ files: [LabeledFile], channels: Int?) -> ImageSet {
             ImageSet.load(files, imageSize: imageSize, channels: channels, transform: transform, cacheBytes: options.cacheMb << 20) { error in
@@ -25,6 +35,9 @@ struct TrainingData {
             throw DatasetError(path: directory, reason: "class '\(split.classNames[empty])' has no training images that decode")
         }
         StandardError.line("Found \(training.count + validation.count) images in \(split.classNames.count) classes (\(training.count) training, \(validation.count) validation; split: \(split.origin))")
+        if split.heldOutFolder == "test" {
+            StandardError.line("note: test/ chooses the best epoch here, so its score is optimistic; give val/ beside train/ and test/ to keep test/ for the final score (cbam evaluate)")
+        }
         if !training.isCached { StandardError.line("note: the images exceed --cache-mb \(options.cacheMb); decoding them each epoch") }
     }
 

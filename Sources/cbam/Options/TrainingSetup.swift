@@ -33,6 +33,22 @@ struct TrainingSetup {
         return options
     }
 
+    /// The setup with what `defaults` chose (from the data) for the options not given.
+    func choosing(_ defaults: DataDefaults) -> TrainingSetup {
+        var setup = self
+        if setup.size.architecture == nil, let architecture = defaults.architecture { setup.size.architecture = architecture }
+        if setup.input.requestedImageSize == nil { setup.input.requestedImageSize = defaults.imageSize }
+        if setup.optimizer.batchSize == nil { setup.optimizer.batchSize = defaults.batchSize }
+        if setup.optimizer.lr == nil, let learningRate = defaults.learningRate { setup.optimizer.lr = learningRate }
+        return setup
+    }
+
+    /// What the user chose explicitly, for `DataDefaults.choose`.
+    var given: DataDefaults.Given {
+        DataDefaults.Given(architecture: size.architecture, imageSize: input.requestedImageSize, batchSize: optimizer.batchSize,
+                           keepsSmallResNet: size.depth != nil, keepsLearningRate: optimizer.lr != nil || optimizer.optimizer != nil)
+    }
+
     /// What --init makes meaningless (the file decides the network): the first such
     /// option given, by name.
     func networkOptionGiven(model: ModelConfiguration.Kind?) -> String? {

@@ -4,6 +4,14 @@ import Foundation
 enum StandardError {
     static var isTerminal: Bool { isatty(2) == 1 }
 
+    /// The terminal's width now (one ioctl, cheap enough for every redraw); nil when
+    /// stderr is not a terminal or does not say.
+    static var columns: Int? {
+        var size = winsize()
+        guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Set on the ranks other than 0 of a data-parallel run: rank 0 alone reports progress
     /// (errors still reach stderr from any rank: they are thrown, not written here).
     nonisolated(unsafe) static var isQuiet = false

@@ -1,18 +1,21 @@
 import CMachinePeak
 import Dispatch
+import OneDNN
 
 /// The single-precision peak this machine reaches: fused multiply-adds with its widest
 /// vectors on every thread at once, measured (hosts of one kind differ, and a virtual
 /// machine's clock is not the label's). Convolution throughput is quoted against it.
 public enum MachinePeak {
-    /// GFLOP/s on `threads` threads together: the best of five runs of about 0.1 s.
+    /// GFLOP/s on `threads` threads together (at most `Parallel.threadCount`): the best of
+    /// five runs of about 0.1 s.
     public static func fp32GFLOPs(threads: Int) -> Double {
         let iterations = 4_000_000
         let flopsPerThread = cbam_fma_flops(iterations)   // also the warm-up
         var best = 0.0
         for _ in 0..<5 {
             let start = DispatchTime.now().uptimeNanoseconds
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in _ = cbam_fma_flops(iterations) }
+            // The engine's own OpenMP team, one share a thread: the threads the convolutions run on.
+            Parallel.forEach(threads) { _ in _ = cbam_fma_flops(iterations) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             best = max(best, Double(threads) * flopsPerThread / seconds / 1e9)
         }

@@ -31,7 +31,7 @@ enum TrainingMessages {
             return "No validation set: the model kept is the last epoch's (epoch \(best.epoch) of \(state.options.epochs)); \(written)"
         }
         let stopped = state.stoppedEarly ? "Stopped early after epoch \(state.epoch) of \(state.options.epochs): no better validation accuracy "
-            + "in \(state.epochsWithoutImprovement) epochs (--patience \(state.options.patience ?? 0)). " : ""
+            + "in \(counted(state.epochsWithoutImprovement, "epoch")) (--patience \(state.options.patience ?? 0)). " : ""
         let name = heldOut == "test" ? "test/ accuracy (optimistic: test/ chose the epoch)" : "validation accuracy"
         return "\(stopped)Best \(name) \(percent(accuracy)) at epoch \(best.epoch) of \(state.options.epochs); \(written)"
     }
@@ -41,7 +41,7 @@ enum TrainingMessages {
     static func extended(from old: TrainingOptions, to new: TrainingOptions, step: Int, stepsPerEpoch: Int) -> String {
         let before = old.schedule(stepsPerEpoch: stepsPerEpoch).learningRate(atStep: step)
         let after = new.schedule(stepsPerEpoch: stepsPerEpoch).learningRate(atStep: step)
-        return "\(new.epochs > old.epochs ? "Extending" : "Shortening") the run from \(old.epochs) to \(new.epochs) epochs: the warm-up "
+        return "\(new.epochs > old.epochs ? "Extending" : "Shortening") the run from \(old.epochs) to \(counted(new.epochs, "epoch")): the warm-up "
             + "stays and the cosine is re-planned to end at epoch \(new.epochs); the learning rate at step \(step) goes from "
             + "\(String(format: "%.4g", before)) to \(String(format: "%.4g", after))"
     }

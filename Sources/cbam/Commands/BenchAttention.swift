@@ -77,7 +77,7 @@ struct BenchAttention: ParsableCommand {
                 StandardError.line("  epoch \(record.epoch): validation accuracy \(percent(record.validationAccuracy ?? 0, digits: 1))")
             }
         }
-        let report = Report(patterns: patterns, patternModel: "\(model.rawValue), w = \(width), \(epochs) epochs",
+        let report = Report(patterns: patterns, patternModel: "\(model.rawValue), w = \(width), \(counted(epochs, "epoch"))",
                             fashionMNIST: try measureFashionMNIST())
         if json {
             let encoder = JSONEncoder()
@@ -85,7 +85,7 @@ struct BenchAttention: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
-        print("Generated patterns: \(model.rawValue) (w = \(width)) trained \(epochs) epochs on \(trainingImages) images (\(fixed(patterns.trainingSeconds, 0)) s), validation accuracy \(percent(patterns.validationAccuracy, digits: 1))")
+        print("Generated patterns: \(model.rawValue) (w = \(width)) trained \(counted(epochs, "epoch")) on \(trainingImages) images (\(fixed(patterns.trainingSeconds, 0)) s), validation accuracy \(percent(patterns.validationAccuracy, digits: 1))")
         print(table(patterns.maps, region: "box"))
         if let fashion = report.fashionMNIST {
             print("\nFashion-MNIST: \(fashion.model) on \(fashion.images) images, garment = pixels > \(fashion.threshold)")

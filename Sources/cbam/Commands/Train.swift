@@ -155,7 +155,7 @@ struct Train: ParsableCommand {
             }
         }
         let o = trainer.options
-        StandardError.line("Training \(o.model.name) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(o.epochs) epochs, batch \(o.batchSize) (\(trainer.batchesPerEpoch) steps per epoch), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed)"
+        StandardError.line("Training \(o.model.name) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(counted(o.epochs, "epoch")), batch \(o.batchSize) (\(trainer.batchesPerEpoch) steps per epoch), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed)"
                            + (o.balance ? ", classes balanced" : "") + (o.patience.map { ", patience \($0)" } ?? ""))
 
         InterruptFlag.shared.install(message: "Stopping after this batch and writing a checkpoint (Ctrl-C again to quit at once)…")
@@ -195,7 +195,7 @@ struct Train: ParsableCommand {
         }
         if let patience, patience != (checkpoint.patience ?? 0) { StandardError.line("Applied: --patience \(patience)") }
         if trainer.state.isFinished && !trainer.state.stoppedEarly {
-            StandardError.line("The run had finished its \(trainer.options.epochs) epochs; --epochs N (more) continues it")
+            StandardError.line("The run had finished its \(counted(trainer.options.epochs, "epoch")); --epochs N (more) continues it")
         }
         let ignored = setup.ignoredOnResume(checkpoint, model: model, seed: seed, balance: balance)
         if !ignored.isEmpty {

@@ -2,6 +2,12 @@ import CBAMKit
 
 /// What `cbam train` says of validation and of the files a run wrote.
 enum TrainingMessages {
+    /// Where a run stands, as both "Interrupted in …" and "Resuming …" say it, so the two
+    /// lines of one run always give the same numbers: "epoch 3 after batch 12 of 40".
+    static func position(_ state: TrainingState, batchesPerEpoch: Int) -> String {
+        "epoch \(state.epoch + 1) after batch \(state.batch) of \(batchesPerEpoch)"
+    }
+
     /// The epoch line's validation part: "  val loss 0.3120 acc 89.50% top-5 99.80%" (top-3
     /// for 3 classes), or "  no validation set" (never a 0 % that was not measured).
     static func validation(_ record: EpochRecord) -> String {

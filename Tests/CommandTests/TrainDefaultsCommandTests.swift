@@ -82,3 +82,13 @@ final class TrainDefaultsCommandTests: XCTestCase {
         XCTAssertEqual(ProgressBar.line(done: 1, total: 2, prefix: "p", detail: "d", barWidth: 4, columns: nil), "p [##..] 1/2  d")
     }
 }
+
+/// "Interrupted in …" and "Resuming …" name a run's place with one function: the same numbers.
+final class TrainingPositionTests: XCTestCase {
+    func testInterruptedAndResumingNameThePlaceAlike() {
+        var state = TrainingState(options: TrainingOptions.defaults(for: ModelConfiguration()))
+        state.epoch = 2
+        state.batch = 12
+        XCTAssertEqual(TrainingMessages.position(state, batchesPerEpoch: 40), "epoch 3 after batch 12 of 40")
+    }
+}

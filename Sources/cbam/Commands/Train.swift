@@ -175,7 +175,7 @@ struct Train: ParsableCommand {
         }
         switch outcome {
         case .interrupted:
-            print("Interrupted in epoch \(trainer.state.epoch + 1) after batch \(trainer.state.batch) of \(trainer.batchesPerEpoch). Resume with:")
+            print("Interrupted in \(TrainingMessages.position(trainer.state, batchesPerEpoch: trainer.batchesPerEpoch)). Resume with:")
             print("  cbam train \(directory) --resume \(trainer.checkpointURL.path)\(out == nil ? "" : " --out \(modelURL.path)")\(log.map { " --log \($0)" } ?? "")")
             throw ExitCode(130)
         case .finished:
@@ -187,7 +187,7 @@ struct Train: ParsableCommand {
     /// schedule changes) and names the options given that it cannot apply.
     private func announceResume(_ trainer: Trainer, checkpoint: TrainingOptions, setup: TrainingSetup) throws {
         let state = trainer.state
-        StandardError.line("Resuming epoch \(state.epoch + 1) after batch \(state.batch) of \(trainer.batchesPerEpoch), with the options the run started with")
+        StandardError.line("Resuming \(TrainingMessages.position(state, batchesPerEpoch: trainer.batchesPerEpoch)), with the options the run started with")
         do { try trainer.change(epochs: epochs, patience: patience) } catch { throw usageError(error) }
         if trainer.options.epochs != checkpoint.epochs {
             StandardError.line(TrainingMessages.extended(from: checkpoint, to: trainer.options, step: state.step,

@@ -41,7 +41,7 @@ var targets: [Target] = [
     // The command-line tool: one file per subcommand.
     .executableTarget(
         name: "cbam",
-        dependencies: ["CBAMKit", "ImageCodecs", "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        dependencies: ["CBAMKit", "OneDNN", "ImageCodecs", "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
         swiftSettings: fastSwift),
 
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),

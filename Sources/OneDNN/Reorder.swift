@@ -33,7 +33,7 @@ final class ReorderedCopy {
         var a = plain, b = chosen
         let same = dnnl_memory_desc_equal(&a, &b) != 0
         handle = MemoryHandle(chosen)
-        buffer = AlignedBuffer(count: handle.byteCount / 4)
+        buffer = AlignedBuffer(count: (handle.byteCount + 3) / 4)
         toChosen = same ? nil : Reorder(from: plain, to: chosen)
         toPlain = same ? nil : Reorder(from: chosen, to: plain)
     }

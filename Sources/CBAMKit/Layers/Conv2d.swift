@@ -6,11 +6,13 @@ import OneDNN
 ///
 /// on oneDNN, or on `DirectConvolution` for the tiny 2 → 1 map of CBAM's spatial gate.
 /// Weights are OIHW as in PyTorch; the output is blocked unless asked otherwise.
-public final class Conv2d: Layer {
+public final class Conv2d: Layer, PrecisionSelectable {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputChannels, outputChannels, kernel, stride, padding: Int
     public let outputLayout: Layout
+    /// fp32, or bf16 operands on oneDNN (the direct 2 → 1 convolution stays fp32).
+    public var precision = Precision.fp32
 
     private var primitives: [PrimitiveKey: Convolution] = [:]
     /// Tiny plain convolutions (CBAM's 2 → 1 spatial conv) skip oneDNN, which has no fast kernel for them.
@@ -81,6 +83,7 @@ public final class Conv2d: Layer {
             kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
             inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
         geometry.fusedReLU = relu
+        geometry.precision = precision
         let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
         let primitive = primitives[key] ?? {
             let p = Convolution(geometry, training: key.training)
@@ -110,12 +113,10 @@ public final class Conv2d: Layer {
                 direct.backwardData(dy, weights: weight.value.data, into: dx)
                 return dx
             }
-            let primitive = lastPrimitive!
-            primitive.weightGradients(input: x.data, outputGradient: dy.data,
-                                      weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
-            guard inputGradient else { return nil }
-            let dx = Tensor(shape: x.shape, layout: x.layout)
-            primitive.backward(outputGradient: dy.data, weights: weight.value.data, inputGradient: dx.data)
+            let dx = inputGradient ? Tensor(shape: x.shape, layout: x.layout) : nil
+            lastPrimitive!.backward(input: x.data, outputGradient: dy.data, weights: weight.value.data,
+                                    weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data,
+                                    inputGradient: dx?.data)
             return dx
         }
     }

@@ -21,6 +21,7 @@ struct BenchNetwork: ParsableCommand {
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Model size") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser (the training step's)") var optimizer: OptimizerOptions
+    @Option(help: PrecisionChoice.help(default: .auto)) var precision = PrecisionChoice.auto
     @Option(help: "Images per inference batch.") var inferenceBatch = NetworkBenchmark.defaultInferenceBatch
     @Option(help: "Timed runs per figure (the median is reported).") var rounds = NetworkBenchmark.defaultRounds
     @Flag(help: "Also report each kind of layer's share of a training step.") var profile = false
@@ -28,7 +29,7 @@ struct BenchNetwork: ParsableCommand {
 
     /// DESIGN.md's defaults for the model, with the sizes given on the command line; RGB unless told.
     func benchedOptions() throws -> TrainingOptions {
-        try TrainingSetup(input: input, size: size, optimizer: optimizer, data: nil)
+        try TrainingSetup(input: input, size: size, optimizer: optimizer, data: nil, precision: precision)
             .options(model, epochs: 1, seed: 0, channels: input.channels ?? 3, classes: classes)
     }
 
@@ -51,7 +52,7 @@ struct BenchNetwork: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("""
-            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(result.threads) threads
+            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(precision.described(options.precision)), \(result.threads) threads
             parameters            \(result.parameters)
             forward MFLOPs/image  \(String(format: "%.1f", result.mflopsPerImage))
             training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch \(benchmark.trainBatch), forward + backward + \(benchmark.options.optimizer.rawValue))

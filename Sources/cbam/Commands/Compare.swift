@@ -33,7 +33,9 @@ struct Compare: ParsableCommand {
     @OptionGroup(title: "Model size (applied to every model)") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser (applied to every model)") var optimizer: OptimizerOptions
 
-    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
+    @Option(help: PrecisionChoice.help(default: .auto)) var precision = PrecisionChoice.auto
+
+    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data, precision: precision) }
 
     func validate() throws {
         guard (1...1000).contains(seeds) else { throw ValidationError("--seeds: \(seeds) is outside 1–1000") }

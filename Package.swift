@@ -45,12 +45,12 @@ var targets: [Target] = [
         swiftSettings: fastSwift),
 
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "OneDNN", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "ImageCodecs"]),
     .testTarget(name: "ExplainTests", dependencies: ["CBAMKit", "Charts", "ImageCodecs"]),
     // The command line in-process: option parsing, validation, and what each command refuses.
-    .testTarget(name: "CommandTests", dependencies: ["cbam", "CBAMKit", "ImageCodecs",
+    .testTarget(name: "CommandTests", dependencies: ["cbam", "CBAMKit", "OneDNN", "ImageCodecs",
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 ]
 

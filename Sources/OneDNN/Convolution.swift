@@ -50,8 +50,8 @@ public final class Convolution {
     private lazy var backwardData = BackwardData(geometry, hint: forwardPrimitive)
     private lazy var backwardWeights = BackwardWeights(geometry.forWeightGradients, hint: forwardPrimitive)
     /// ∂L/∂output as the backward primitives read it (converted once in bf16), and as it is.
-    private lazy var diffDst = Operand(ConvolutionDescriptors(geometry).output, geometry.precision)
-    private lazy var plainDiffDst = Operand(ConvolutionDescriptors(geometry).output, .fp32)
+    private lazy var diffDst = Operand(ConvolutionDescriptors(geometry).output, geometry.precision, slot: .second)
+    private lazy var plainDiffDst = Operand(ConvolutionDescriptors(geometry).output, .fp32, slot: .second)
 
     public init(_ geometry: Geometry, training: Bool) {
         self.geometry = geometry
@@ -64,7 +64,7 @@ public final class Convolution {
         }
         forwardPrimitive = Primitive(describing: desc, postOps: geometry.fusedReLU ? [.relu] : [], "convolution \(geometry)")
         forwardWeights = d.weights(chosenBy: forwardPrimitive, query: dnnl_query_weights_md)
-        src = Operand(d.input, geometry.precision)
+        src = Operand(d.input, geometry.precision, slot: .first)
         dst = MemoryHandle(d.output)
         bias = MemoryHandle(d.bias)
     }
@@ -87,23 +87,6 @@ public final class Convolution {
         let dyForWeights = geometry.forWeightGradients.precision == geometry.precision ? dy : plainDiffDst.bind(outputGradient)
         backwardWeights.run(input: input, outputGradient: dyForWeights, weightGradient: weightGradient, biasGradient: biasGradient)
         if let inputGradient { backwardData.run(outputGradient: dy, weights: weights, inputGradient: inputGradient) }
-    }
-}
-
-/// Float32 activations as a primitive reads them: bound as they are, or (bf16) through
-/// a bf16 copy made on each bind.
-final class Operand {
-    private let direct: MemoryHandle?
-    private let copy: BF16Copy?
-
-    init(_ descriptor: dnnl_memory_desc_t, _ precision: Precision) {
-        direct = precision == .fp32 ? MemoryHandle(descriptor) : nil
-        copy = precision == .bf16 ? BF16Copy(of: descriptor) : nil
-    }
-
-    func bind(_ values: UnsafeRawPointer) -> dnnl_memory_t {
-        if let copy { return copy.convert(values) }
-        return direct!.bind(values)
     }
 }
 
@@ -183,7 +166,7 @@ private final class BackwardWeights {
         }
         primitive = Primitive(describing: desc, hint: hint, "convolution backward weights \(g)")
         weights = d.weights(chosenBy: primitive, query: dnnl_query_diff_weights_md)
-        src = Operand(d.input, g.precision)
+        src = Operand(d.input, g.precision, slot: .first)
         diffBias = MemoryHandle(d.bias)
         hasBias = g.hasBias
     }

@@ -101,7 +101,7 @@ public final class MatrixMultiply {
             check(dnnl_matmul_desc_init(&desc, &aCompute, &bCompute, biasPointer, &cMD), "describing matmul \(g)")
         }
         primitive = Primitive(describing: desc, postOps: g.epilogue.postOps, "matmul \(g)")
-        aOperand = Operand(aMD, g.precision); bOperand = Operand(bMD, g.precision); cMemory = MemoryHandle(cMD); biasMemory = MemoryHandle(biasMD)
+        aOperand = Operand(aMD, g.precision, slot: .first); bOperand = Operand(bMD, g.precision, slot: .second); cMemory = MemoryHandle(cMD); biasMemory = MemoryHandle(biasMD)
     }
 
     /// The oneDNN implementation chosen ("brg:avx512_core", "gemm:jit", "ref:any", …).

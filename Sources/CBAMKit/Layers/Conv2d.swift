@@ -43,6 +43,9 @@ public final class Conv2d: Layer, PrecisionSelectable {
             ? DirectConvolution(inputChannels: inputChannels, outputChannels: outputChannels, kernel: kernel, padding: padding) : nil
     }
 
+    /// The profile's name for this layer's time; the bf16 ones apart (the direct kernel is fp32).
+    private var profileKind: String { Profiler.kind("convolution", precision == .bf16 && direct == nil ? .bf16 : .fp32) }
+
     public var parameters: [(key: String, parameter: Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
@@ -52,7 +55,7 @@ public final class Conv2d: Layer, PrecisionSelectable {
     }
 
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
-        Profiler.measure("convolution") {
+        Profiler.measure(profileKind) {
             run(x, mode, weights: weight.value.data, bias: bias?.value.data, relu: false)
         }
     }
@@ -61,7 +64,7 @@ public final class Conv2d: Layer, PrecisionSelectable {
     /// channel, its shift added as a bias, and its ReLU (if fused) run as a oneDNN
     /// post-op, so the BatchNorm pass disappears.
     public func forward(_ x: Tensor, foldingIn norm: BatchNorm2d) -> Tensor {
-        Profiler.measure("convolution") {
+        Profiler.measure(profileKind) {
             let (scale, shift) = norm.inferenceAffine
             let folded = WeightFolding.fold(weights: weight.value, bias: bias?.value, scale: scale, shift: shift)
             return run(x, .inference, weights: folded.weights.data, bias: folded.bias.data, relu: norm.fusedReLU)
@@ -104,7 +107,7 @@ public final class Conv2d: Layer, PrecisionSelectable {
     /// it: the network's first layer has no use for it.
     @discardableResult
     public func backward(_ dy: Tensor, inputGradient: Bool) -> Tensor? {
-        Profiler.measure("convolution") {
+        Profiler.measure(profileKind) {
             guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
             if let direct, lastPrimitive == nil {
                 direct.backwardWeights(x, dy, weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)

@@ -56,7 +56,7 @@ public final class Linear: Layer, PrecisionSelectable {
     }
 
     private func run(_ x: Tensor, _ mode: Mode, into y: Tensor, epilogue: MatrixMultiply.Epilogue) -> Tensor {
-        Profiler.measure("linear") {
+        Profiler.measure(Profiler.kind("linear", precision)) {
             precondition(x.layout == .plain && x.shape.last == inputFeatures, "Linear expects [..., \(inputFeatures)], got \(x.shape)")
             let rows = x.count / inputFeatures
             product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil, epilogue: epilogue))
@@ -68,7 +68,7 @@ public final class Linear: Layer, PrecisionSelectable {
 
     /// ∂x = dy·W; fills ∂W = dyᵀ·x and ∂b = Σ rows of dy.
     public func backward(_ dy: Tensor) -> Tensor {
-        Profiler.measure("linear") {
+        Profiler.measure(Profiler.kind("linear", precision)) {
             guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
             let rows = x.count / inputFeatures
             product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))

@@ -87,7 +87,8 @@ public struct NetworkBenchmark {
         let inferenceProfile = profile ? timeShares { _ = model.forward(inferImages, .inference) } : nil
         /// GFLOP/s of the convolutions in a profiled run of `images` images, `passes` × the forward FLOPs.
         func convolutionGFLOPs(_ run: (shares: [String: Double], seconds: Double)?, images: Int, passes: Int) -> Double? {
-            guard let run, configuration.convolutionFLOPsPerImage > 0, let share = run.shares["convolution"], share > 0 else { return nil }
+            let share = run.map { Profiler.share(of: "convolution", in: $0.shares) } ?? 0
+            guard let run, configuration.convolutionFLOPsPerImage > 0, share > 0 else { return nil }
             return Double(passes * images * configuration.convolutionFLOPsPerImage) / (share * run.seconds) / 1e9
         }
         let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }

@@ -68,7 +68,7 @@ struct BenchNetwork: ParsableCommand {
             }
             for (title, shares) in [("training step", result.trainingTimeShares), ("inference batch", result.inferenceTimeShares)] {
                 guard let shares else { continue }
-                print("share of a \(title):")
+                print("share of a \(title)\(options.precision == .bf16 ? " (layers not marked bf16 run in fp32)" : ""):")
                 for (kind, share) in shares.sorted(by: { $0.value > $1.value }) {
                     print(String(format: "  %5.1f%%  %@", share * 100, kind))
                 }

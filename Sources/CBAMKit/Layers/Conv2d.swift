@@ -43,6 +43,11 @@ public final class Conv2d: Layer, PrecisionSelectable {
             ? DirectConvolution(inputChannels: inputChannels, outputChannels: outputChannels, kernel: kernel, padding: padding) : nil
     }
 
+    /// The oneDNN implementations of the last forward pass's geometry ("jit:avx512_core",
+    /// "ref:any"; with backward's for training), none on the direct kernel: which path a
+    /// geometry takes, for tests and diagnoses.
+    public var implementations: [String] { lastPrimitive?.implementations ?? [] }
+
     public var parameters: [(key: String, parameter: Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }

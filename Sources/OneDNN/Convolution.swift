@@ -37,16 +37,20 @@ public final class Convolution {
 
         public var outputHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
         public var outputWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
-        var inputDims: [Int] { [batch, inputChannels, height, width] }
-        var outputDims: [Int] { [batch, outputChannels, outputHeight, outputWidth] }
-        var weightDims: [Int] { [outputChannels, inputChannels, kernel, kernel] }
+        // As oneDNN is told them: channels of blocked activations padded to whole blocks (`ChannelPadding`).
+        var inputDims: [Int] { [batch, describedInputChannels, height, width] }
+        var outputDims: [Int] { [batch, describedOutputChannels, outputHeight, outputWidth] }
+        var weightDims: [Int] { [describedOutputChannels, describedInputChannels, kernel, kernel] }
     }
 
     public let geometry: Geometry
+    private let training: Bool
     private let forwardPrimitive: Primitive
     private let forwardWeights: ReorderedCopy
     private let src: Operand
     private let dst, bias: MemoryHandle
+    /// Zero channels added to the weights and bias when a blocked side has a partial block.
+    private let padding: ChannelPadding?
     private lazy var backwardData = BackwardData(geometry, hint: forwardPrimitive)
     private lazy var backwardWeights = BackwardWeights(geometry.forWeightGradients, hint: forwardPrimitive)
     /// ∂L/∂output as the backward primitives read it (converted once in bf16), and as it is.
@@ -55,6 +59,7 @@ public final class Convolution {
 
     public init(_ geometry: Geometry, training: Bool) {
         self.geometry = geometry
+        self.training = training
         var d = ConvolutionDescriptors(geometry)
         var desc = dnnl_convolution_desc_t()
         withOptionalPointer(to: d.optionalBias) { biasPointer in
@@ -67,14 +72,22 @@ public final class Convolution {
         src = Operand(d.input, geometry.precision, slot: .first)
         dst = MemoryHandle(d.output)
         bias = MemoryHandle(d.bias)
+        padding = ChannelPadding(geometry)
+    }
+
+    /// The oneDNN implementations the passes run, as DNNL_VERBOSE names them ("jit:avx512_core",
+    /// "ref:any"): the forward's, then for training backward-data's and backward-weights'
+    /// (created here if no backward pass has run yet).
+    public var implementations: [String] {
+        ([forwardPrimitive] + (training ? [backwardData.primitive, backwardWeights.primitive] : [])).map(\.implementation)
     }
 
     /// output = input ⊛ weights (+ bias).
     public func forward(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>?,
                         output: UnsafeMutablePointer<Float>) {
-        var args = [(Argument.src, src.bind(input)), (Argument.weights, forwardWeights.load(weights)),
+        var args = [(Argument.src, src.bind(input)), (Argument.weights, forwardWeights.load(padding?.padded(weights: weights) ?? weights)),
                     (Argument.dst, dst.bind(output))]
-        if geometry.hasBias, let biasValues { args.append((Argument.bias, bias.bind(biasValues))) }
+        if geometry.hasBias, let biasValues { args.append((Argument.bias, bias.bind(padding?.padded(bias: biasValues) ?? biasValues))) }
         forwardPrimitive.execute(args)
     }
 
@@ -85,8 +98,16 @@ public final class Convolution {
                          inputGradient: UnsafeMutablePointer<Float>?) {
         let dy = diffDst.bind(outputGradient)
         let dyForWeights = geometry.forWeightGradients.precision == geometry.precision ? dy : plainDiffDst.bind(outputGradient)
-        backwardWeights.run(input: input, outputGradient: dyForWeights, weightGradient: weightGradient, biasGradient: biasGradient)
-        if let inputGradient { backwardData.run(outputGradient: dy, weights: weights, inputGradient: inputGradient) }
+        if let padding {
+            backwardWeights.run(input: input, outputGradient: dyForWeights, weightGradient: padding.weightGradient.pointer,
+                                biasGradient: biasGradient == nil ? nil : padding.biasGradient.pointer)
+            padding.copyGradients(weights: weightGradient, bias: biasGradient)
+        } else {
+            backwardWeights.run(input: input, outputGradient: dyForWeights, weightGradient: weightGradient, biasGradient: biasGradient)
+        }
+        if let inputGradient {
+            backwardData.run(outputGradient: dy, weights: padding?.padded(weights: weights) ?? weights, inputGradient: inputGradient)
+        }
     }
 }
 
@@ -114,7 +135,7 @@ private struct ConvolutionDescriptors {
         anyWeights = memoryDescriptor(g.weightDims, tag: dnnl_format_tag_any, type: g.precision.dataType)
         anyWeightGradient = memoryDescriptor(g.weightDims, tag: dnnl_format_tag_any)
         plainWeights = memoryDescriptor(g.weightDims, tag: dnnl_oihw)
-        bias = memoryDescriptor([g.outputChannels], tag: dnnl_x)
+        bias = memoryDescriptor([g.describedOutputChannels], tag: dnnl_x)
         optionalBias = g.hasBias ? bias : nil
         strides = dnnlDims([g.stride, g.stride])
         padding = dnnlDims([g.padding, g.padding])

@@ -46,6 +46,11 @@ public final class Conv2d: Layer, PrecisionSelectable {
     /// The profile's name for this layer's time; the bf16 ones apart (the direct kernel is fp32).
     private var profileKind: String { Profiler.kind("convolution", precision == .bf16 && direct == nil ? .bf16 : .fp32) }
 
+    /// The oneDNN implementations of the last forward pass's geometry ("jit:avx512_core",
+    /// "ref:any"; with backward's for training), none on the direct kernel: which path a
+    /// geometry takes, for tests and diagnoses.
+    public var implementations: [String] { lastPrimitive?.implementations ?? [] }
+
     public var parameters: [(key: String, parameter: Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }

@@ -52,7 +52,7 @@ struct BenchNetwork: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("""
-            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(precision.described(options.precision)), \(result.threads) threads
+            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(precision.described(options.precision)), \(counted(result.threads, "thread"))
             parameters            \(result.parameters)
             forward MFLOPs/image  \(String(format: "%.1f", result.mflopsPerImage))
             training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch \(benchmark.trainBatch), forward + backward + \(benchmark.options.optimizer.rawValue))
@@ -63,8 +63,8 @@ struct BenchNetwork: ParsableCommand {
             let achieved = 3 * result.mflopsPerImage * result.trainImagesPerSecond / 1000
             print("training GFLOP/s      \(String(format: "%.0f", achieved))  (≈3× forward FLOPs per image; all layers, not only convolutions)")
             if let train = result.convolutionTrainGFLOPs, let infer = result.convolutionInferGFLOPs, let peak = result.peakGFLOPs {
-                print(String(format: "convolution GFLOP/s   %.0f training, %.0f inference: %.0f %% and %.0f %% of this machine's FP32 peak (%.0f GFLOP/s measured, %d threads)",
-                             train, infer, 100 * train / peak, 100 * infer / peak, peak, result.threads))
+                print(String(format: "convolution GFLOP/s   %.0f training, %.0f inference: %.0f %% and %.0f %% of this machine's FP32 peak (%.0f GFLOP/s measured, %@)",
+                             train, infer, 100 * train / peak, 100 * infer / peak, peak, counted(result.threads, "thread")))
             }
             for (title, shares) in [("training step", result.trainingTimeShares), ("inference batch", result.inferenceTimeShares)] {
                 guard let shares else { continue }

@@ -21,6 +21,9 @@ var targets: [Target] = [
     // Whole decodes in C, each inside its own setjmp, so no longjmp crosses Swift.
     // (A module map's `link` reaches only Swift importers, so the C target names libjpeg itself.)
     .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
+    // Set before GNU OpenMP starts: its thread count from the CPUs available, its busy-wait,
+    // and denormals flushed to zero on every thread.
+    .target(name: "CRuntimeSetup"),
     // The FP32 FMA peak probe (`cbam bench` quotes convolution throughput against it).
     .target(name: "CMachinePeak"),
     // Images: decode, encode, geometry, colour, tensor conversion. No C types leak.
@@ -28,7 +31,7 @@ var targets: [Target] = [
     // PNG figures drawn in Swift (canvas, bitmap font, colour maps, heat maps, line charts).
     .target(name: "Charts", dependencies: ["ImageCodecs"], swiftSettings: fastSwift),
     // Thin Swift wrapper over oneDNN's C API: convolutions, matmuls, reorders, threads.
-    .target(name: "OneDNN", dependencies: ["CDNNL"], swiftSettings: fastSwift),
+    .target(name: "OneDNN", dependencies: ["CDNNL", "CRuntimeSetup"], swiftSettings: fastSwift),
     // Open MPI's C API, loaded at run time under mpirun (so a build needs no MPI): data-parallel training.
     .target(name: "OpenMPI", swiftSettings: fastSwift),
     // ONNX's protobuf schema (onnx/onnx.proto3) as Swift, generated once and committed
@@ -41,16 +44,16 @@ var targets: [Target] = [
     // The command-line tool: one file per subcommand.
     .executableTarget(
         name: "cbam",
-        dependencies: ["CBAMKit", "ImageCodecs", "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        dependencies: ["CBAMKit", "OneDNN", "ImageCodecs", "Charts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
         swiftSettings: fastSwift),
 
     .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+    .testTarget(name: "CBAMKitTests", dependencies: ["CBAMKit", "OneDNN", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "ImageCodecs"]),
     .testTarget(name: "ExplainTests", dependencies: ["CBAMKit", "Charts", "ImageCodecs"]),
     // The command line in-process: option parsing, validation, and what each command refuses.
-    .testTarget(name: "CommandTests", dependencies: ["cbam", "CBAMKit", "ImageCodecs",
+    .testTarget(name: "CommandTests", dependencies: ["cbam", "CBAMKit", "OneDNN", "ImageCodecs",
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 ]
 

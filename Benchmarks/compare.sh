@@ -11,7 +11,10 @@
 # unless its JSON reports "threads", which then wins), CBAM (binary path),
 # PYTHON (default python3), EXTRA_ARGS (passed to both, e.g. "--image-size 28 --channels 1"),
 # PT_ARGS (PyTorch only, e.g. "--malloc tuned" for the stronger, allocator-tuned peer),
-# CBAM_ARGS (cbam only, e.g. "--profile": convolution GFLOP/s against the measured FP32 peak).
+# CBAM_ARGS (cbam only, e.g. "--profile": convolution GFLOP/s against the measured FP32 peak;
+# "--precision fp32": cbam runs in its default, auto, otherwise: bf16 where the CPU has it),
+# PT_PRECISIONS (default "fp32 bf16": PyTorch eager fp32 and PyTorch under autocast-bf16,
+# each its own row against the same cbam run).
 # Photo sizes, the official ResNets on both sides (PyTorch runs the authors' ResidualNet):
 #   EXTRA_ARGS="--arch resnet18 --image-size 224 --batch-size 32" CBAM_ARGS=--profile PT_ARGS="--malloc tuned" Benchmarks/compare.sh cbam
 set -u
@@ -23,6 +26,7 @@ PYTHON="${PYTHON:-python3}"
 EXTRA_ARGS="${EXTRA_ARGS:-}"
 PT_ARGS="${PT_ARGS:-}"
 CBAM_ARGS="${CBAM_ARGS:-}"
+read -r -a PT_PRECISIONS <<< "${PT_PRECISIONS:-fp32 bf16}"
 MODELS=("$@")
 [ ${#MODELS[@]} -eq 0 ] && MODELS=(plain se cbam)
 
@@ -72,19 +76,21 @@ PY
             tail -5 "$TMP/cbam_$m.err" >&2
         fi
     fi
-    echo "== pytorch $m (threads $cbam_threads) $PT_ARGS" >&2
-    # shellcheck disable=SC2086
-    if ! "$PYTHON" Benchmarks/pytorch_bench.py --model "$m" --threads "$cbam_threads" --json $EXTRA_ARGS $PT_ARGS \
-            > "$TMP/pytorch_$m.json" 2> "$TMP/pytorch_$m.err"; then
-        echo "note: pytorch_bench.py --model $m failed:" >&2
-        tail -5 "$TMP/pytorch_$m.err" >&2
-        : > "$TMP/pytorch_$m.json"
-    fi
+    for p in "${PT_PRECISIONS[@]}"; do
+        echo "== pytorch $m $p (threads $cbam_threads) $PT_ARGS" >&2
+        # shellcheck disable=SC2086
+        if ! "$PYTHON" Benchmarks/pytorch_bench.py --model "$m" --precision "$p" --threads "$cbam_threads" --json $EXTRA_ARGS $PT_ARGS \
+                > "$TMP/pytorch_${m}_$p.json" 2> "$TMP/pytorch_${m}_$p.err"; then
+            echo "note: pytorch_bench.py --model $m --precision $p failed:" >&2
+            tail -5 "$TMP/pytorch_${m}_$p.err" >&2
+            : > "$TMP/pytorch_${m}_$p.json"
+        fi
+    done
 done
 
-"$PYTHON" - "$TMP" "${MODELS[@]}" <<'PY'
+"$PYTHON" - "$TMP" "${PT_PRECISIONS[*]}" "${MODELS[@]}" <<'PY'
 import json, os, sys
-tmp, models = sys.argv[1], sys.argv[2:]
+tmp, precisions, models = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 
 def load(path):
     try:
@@ -103,12 +109,13 @@ def ratio(a, b):
 rows = []
 for m in models:
     c = load(os.path.join(tmp, f"cbam_{m}.json")) or {}
-    p = load(os.path.join(tmp, f"pytorch_{m}.json")) or {}
-    rows.append((m, c, p))
+    for precision in precisions:
+        p = load(os.path.join(tmp, f"pytorch_{m}_{precision}.json")) or {}
+        rows.append((f"{m} {c.get('precision', '?')} vs pt {precision}", c, p))
 
-hdr = (f"{'model':6} {'params':>8} {'MFLOP/img':>9} | {'train img/s':>23} {'x':>5} | "
+hdr = (f"{'model':22} {'params':>8} {'MFLOP/img':>9} | {'train img/s':>23} {'x':>5} | "
        f"{'infer img/s':>23} {'x':>5} | {'latency ms':>17} {'x':>5}")
-sub = (f"{'':6} {'':>8} {'':>9} | {'cbam':>11} {'pytorch':>11} {'':>5} | "
+sub = (f"{'':22} {'':>8} {'':>9} | {'cbam':>11} {'pytorch':>11} {'':>5} | "
        f"{'cbam':>11} {'pytorch':>11} {'':>5} | {'cbam':>8} {'pytorch':>8} {'':>5}")
 print(hdr)
 print(sub)
@@ -120,7 +127,7 @@ for m, c, p in rows:
     tr = ratio(g(c, "train_images_per_s"), g(p, "train_images_per_s"))
     inf = ratio(g(c, "infer_images_per_s"), g(p, "infer_images_per_s"))
     lat = ratio(g(p, "latency_ms"), g(c, "latency_ms"))
-    print(f"{m:6} {params if params is not None else '-':>8} {fmt(mfl, 1):>9} | "
+    print(f"{m:22} {params if params is not None else '-':>8} {fmt(mfl, 1):>9} | "
           f"{fmt(g(c, 'train_images_per_s')):>11} {fmt(g(p, 'train_images_per_s')):>11} {fmt(tr, 2):>5} | "
           f"{fmt(g(c, 'infer_images_per_s')):>11} {fmt(g(p, 'infer_images_per_s')):>11} {fmt(inf, 2):>5} | "
           f"{fmt(g(c, 'latency_ms'), 3):>8} {fmt(g(p, 'latency_ms'), 3):>8} {fmt(lat, 2):>5}")

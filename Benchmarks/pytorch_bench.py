@@ -4,7 +4,7 @@
     python3 Benchmarks/pytorch_bench.py --model plain|se|cbam|vit [--channels 3]
         [--image-size 32] [--classes 10] [--threads 2] [--json]
 
-The network is Tests/PyTorch/cbam_reference.py's ResNetSmall at DESIGN.md's
+The network is Tests/PyTorch/cbam_reference.py's ResNet at DESIGN.md's
 defaults (width 32, depth 1, reduction 8), eager mode, default NCHW float32,
 the way a PyTorch user would run it; `vit` is Tests/PyTorch/vit_reference.py's
 VisionTransformer at DESIGN.md's defaults (d 96, depth 4, 4 heads, patch 4, MLP
@@ -23,7 +23,10 @@ a warm-up (steady state; see the comment in main()).
                       the ViT's Q.K^T and P.V products are added analytically;
                       BN/ReLU/pooling/gates' elementwise work is not counted)
 
---json prints exactly: framework, version, model, channels, image_size, threads,
+--precision bf16 runs training and inference under torch.autocast("cpu",
+dtype=torch.bfloat16): PyTorch's mixed precision, the peer of cbam's bf16.
+
+--json prints exactly: framework, version, model, precision, channels, image_size, threads,
 parameters, mflops_per_image, train_images_per_s, infer_images_per_s, latency_ms.
 """
 
@@ -62,6 +65,9 @@ def parse_args():
                     help="tuned: re-run with MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ raised so "
                          "glibc keeps large activation buffers instead of mmap/munmap-ing them "
                          "on every call (no page-fault storm); default: as a PyTorch user runs it")
+    ap.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
+                    help="bf16: training and inference under torch.autocast('cpu', dtype=torch.bfloat16), "
+                         "PyTorch's own mixed precision (the peer of cbam --precision bf16)")
     ap.add_argument("--json", action="store_true")
     return ap.parse_args()
 
@@ -133,7 +139,7 @@ def main():
     elif args.arch in OFFICIAL:
         model = ResidualNet("ImageNet", OFFICIAL[args.arch], args.classes, OFFICIAL_ATTENTION[args.model])
     else:
-        model = ref.ResNetSmall(in_channels=c, num_classes=args.classes, width=args.width or 32,
+        model = ref.ResNet(in_channels=c, num_classes=args.classes, width=args.width or 32,
                                 depth=args.depth or 1, attention=MODELS[args.model], reduction=args.reduction)
     params = sum(p.numel() for p in model.parameters())
     mflops = count_mflops(model, torch.randn(1, c, s, s))
@@ -147,9 +153,13 @@ def main():
         opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
     model.train()
 
+    def autocast():
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16")
+
     def train_step():
         opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(xt), yt)
+        with autocast():
+            loss = F.cross_entropy(model(xt), yt)
         loss.backward()
         opt.step()
 
@@ -166,7 +176,7 @@ def main():
     # --- inference, batch 256
     model.eval()
     xi = torch.randn(args.infer_batch, c, s, s)
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast():
         def infer():
             model(xi)
         # Measured after training, in the same process: the first batch-256
@@ -192,6 +202,7 @@ def main():
         "framework": "pytorch",
         "version": torch.__version__,
         "model": args.model if args.arch == "resnet-small" else f"{args.model} {args.arch}",
+        "precision": args.precision,
         "channels": c,
         "image_size": s,
         "threads": args.threads,
@@ -207,7 +218,7 @@ def main():
         print(json.dumps(result))
     else:
         print(f"pytorch {torch.__version__}  model {args.model}  {c}x{s}x{s}  threads {args.threads}  "
-              f"malloc {args.malloc}")
+              f"malloc {args.malloc}  {args.precision}")
         print(f"  parameters          {params}")
         print(f"  memory              {peak_mb:.0f} MB peak, {base_mb:.0f} MB before the first step")
         print(f"  forward MFLOPs/img  {mflops:.2f}")

@@ -56,6 +56,8 @@ public final class MatrixMultiply {
         public var a, b, c: MatrixView
         public var hasBias: Bool
         public var epilogue: Epilogue
+        /// The arithmetic: float32, or bf16 copies of A and B with a float32 C.
+        public var precision = Precision.fp32
 
         /// Dense operands: A is m×k (stored k×m when transposed), B is k×n (stored n×k when transposed).
         public init(batch: Int = 1, m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
@@ -78,24 +80,28 @@ public final class MatrixMultiply {
 
     public let geometry: Geometry
     private let primitive: Primitive
-    private let aMemory, bMemory, cMemory, biasMemory: MemoryHandle
+    private let aOperand, bOperand: Operand
+    private let cMemory, biasMemory: MemoryHandle
 
     public init(_ g: Geometry) {
         geometry = g
         func describe(_ view: MatrixView, rows: Int, columns: Int) -> dnnl_memory_desc_t {
             memoryDescriptor(g.batch + [rows, columns], strides: view.batchStrides + [view.rowStride, view.columnStride])
         }
-        var aMD = describe(g.a, rows: g.m, columns: g.k)
-        var bMD = describe(g.b, rows: g.k, columns: g.n)
+        let aMD = describe(g.a, rows: g.m, columns: g.k)
+        let bMD = describe(g.b, rows: g.k, columns: g.n)
         var cMD = describe(g.c, rows: g.m, columns: g.n)
+        var aCompute = aMD, bCompute = bMD
+        aCompute.data_type = g.precision.dataType
+        bCompute.data_type = g.precision.dataType
         let ones = [Int](repeating: 1, count: g.batch.count)
         let biasMD = memoryDescriptor(ones + [1, g.n], strides: ones.map { _ in g.n } + [g.n, 1])
         var desc = dnnl_matmul_desc_t()
         withOptionalPointer(to: g.hasBias ? biasMD : nil) { biasPointer in
-            check(dnnl_matmul_desc_init(&desc, &aMD, &bMD, biasPointer, &cMD), "describing matmul \(g)")
+            check(dnnl_matmul_desc_init(&desc, &aCompute, &bCompute, biasPointer, &cMD), "describing matmul \(g)")
         }
         primitive = Primitive(describing: desc, postOps: g.epilogue.postOps, "matmul \(g)")
-        aMemory = MemoryHandle(aMD); bMemory = MemoryHandle(bMD); cMemory = MemoryHandle(cMD); biasMemory = MemoryHandle(biasMD)
+        aOperand = Operand(aMD, g.precision, slot: .first); bOperand = Operand(bMD, g.precision, slot: .second); cMemory = MemoryHandle(cMD); biasMemory = MemoryHandle(biasMD)
     }
 
     /// The oneDNN implementation chosen ("brg:avx512_core", "gemm:jit", "ref:any", …).
@@ -110,7 +116,7 @@ public final class MatrixMultiply {
     /// Pointers are to each operand's first element; views stride from there.
     public func run(_ aValues: UnsafePointer<Float>, _ bValues: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>? = nil,
                     into cValues: UnsafeMutablePointer<Float>) {
-        var args = [(Argument.src, aMemory.bind(aValues)), (Argument.weights, bMemory.bind(bValues)), (Argument.dst, cMemory.bind(cValues))]
+        var args = [(Argument.src, aOperand.bind(aValues)), (Argument.weights, bOperand.bind(bValues)), (Argument.dst, cMemory.bind(cValues))]
         if geometry.hasBias, let biasValues { args.append((Argument.bias, biasMemory.bind(biasValues))) }
         primitive.execute(args)
     }

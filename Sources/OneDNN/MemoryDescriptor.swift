@@ -16,6 +16,14 @@ extension ActivationFormat {
         case .nChw16c: return dnnl_nChw16c
         }
     }
+
+    /// Channels per block in memory: the storage holds whole blocks.
+    var channelBlock: Int {
+        switch self {
+        case .nchw: return 1
+        case .nChw16c: return 16
+        }
+    }
 }
 
 /// Builds oneDNN's fixed-size dimension arrays from Swift arrays.
@@ -24,9 +32,9 @@ func dnnlDims(_ values: [Int]) -> [dnnl_dim_t] {
     values.map { dnnl_dim_t($0) } + Array(repeating: 0, count: Int(DNNL_MAX_NDIMS) - values.count)
 }
 
-func memoryDescriptor(_ dims: [Int], tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+func memoryDescriptor(_ dims: [Int], tag: dnnl_format_tag_t, type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
     var md = dnnl_memory_desc_t()
-    check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dnnlDims(dims), dnnl_f32, tag), "describing \(dims)")
+    check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dnnlDims(dims), type, tag), "describing \(dims)")
     return md
 }
 
@@ -76,6 +84,13 @@ final class Primitive {
 
     func memoryDescriptor(_ query: dnnl_query_t) -> dnnl_memory_desc_t {
         dnnl_primitive_desc_query_md(descriptor, query, 0)!.pointee
+    }
+
+    /// The implementation oneDNN picked, as DNNL_VERBOSE names it ("jit:avx512_core", "ref:any").
+    var implementation: String {
+        var name: UnsafePointer<CChar>?
+        check(dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name), "asking for the implementation")
+        return String(cString: name!)
     }
 
     func execute(_ arguments: [(Int32, dnnl_memory_t)]) {

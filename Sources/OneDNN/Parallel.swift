@@ -4,7 +4,8 @@ import CDNNL
 /// memory-bound passes and oneDNN's primitives take turns on the same threads
 /// instead of two pools competing for two cores.
 public enum Parallel {
-    /// Threads in the team (OMP_NUM_THREADS, or the number of cores), unless `setThreadCount` chose.
+    /// Threads in the team: OMP_NUM_THREADS, or the CPUs available (`AvailableCPUs`),
+    /// unless `setThreadCount` chose.
     public static var threadCount: Int { chosenThreadCount ?? Int(omp_get_max_threads()) }
 
     /// Kept here as well as in OpenMP: `omp_set_num_threads` reaches only the calling

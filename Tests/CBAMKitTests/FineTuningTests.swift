@@ -40,6 +40,11 @@ final class FineTuningTests: XCTestCase {
         // loss that finite differences straddle; freezing works the same for every attention.
         var resnet = Self.resnet
         resnet.attention = .se
+        // A whole network at batch 2: the finite differences of SE's first Linear straddle
+        // ReLU kinks in its MLP and spread by ~20 % across step sizes; the best of them is
+        // 1.6–2.1 % from the analytic gradient, which padding the channels to a block did not
+        // change (4e-6). A missing term is still 10–100 % off.
+        check.tolerance = 3e-2
         for (configuration, frozen) in [(resnet, 2), (Self.vit, 1)] {
             let model = configuration.makeModel(seed: 3)
             check.perturb(model.parameters)

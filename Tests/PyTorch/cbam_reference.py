@@ -248,7 +248,7 @@ def parse_metadata(meta):
 
 
 def model_from_metadata(meta):
-    """Build an (uninitialised-weights) ResNetSmall from a model file's metadata."""
+    """Build an (uninitialised-weights) ResNet from a model file's metadata."""
     m = parse_metadata(meta)
     model = ResNet(in_channels=m["channels"], num_classes=len(m["classes"]),
                         width=m["width"], depth=m["depth"], attention=m["attention"],
@@ -264,7 +264,7 @@ def save_model_file(path, model, image_size, classes=None, mean=None, std=None):
 
 
 def load_model_file(path, strict=True):
-    """Load a cbam model file into a ResNetSmall. Returns (model, parsed metadata, notes).
+    """Load a cbam model file into a ResNet. Returns (model, parsed metadata, notes).
 
     A file without `num_batches_tracked` entries (they do not affect inference)
     gets them filled with 0 so that the strict load still checks every other key.

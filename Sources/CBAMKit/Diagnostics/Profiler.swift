@@ -1,4 +1,5 @@
 import Foundation
+import OneDNN
 
 /// Wall time per kind of layer, exclusive of nested layers: where a step's time goes.
 /// Off by default; when off, `measure` is one branch. Layers and kernels wrap their
@@ -23,6 +24,17 @@ public enum Profiler {
     }
 
     public static func reset() { totals = [:] }
+
+    /// A kind of layer as the profile names it: "convolution", or "convolution (bf16)"
+    /// when it ran in bf16. Everything without the mark ran in fp32.
+    static func kind(_ name: String, _ precision: Precision) -> String {
+        precision == .bf16 ? "\(name) (bf16)" : name
+    }
+
+    /// The share of the kinds named `name`, in either precision.
+    public static func share(of name: String, in shares: [String: Double]) -> Double {
+        shares.filter { $0.key == name || $0.key.hasPrefix(name + " (") }.values.reduce(0, +)
+    }
 
     /// Seconds per kind since the last reset, largest first.
     public static var report: [(kind: String, seconds: Double)] {

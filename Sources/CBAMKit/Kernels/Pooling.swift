@@ -65,37 +65,43 @@ enum Pooling {
     /// Per pixel, the maximum and the mean over the channels of x (scaled per
     /// channel by `scale` [N, C] when given, without writing the scaled tensor):
     /// a plain [N, 2, H, W] tensor (maximum first, as the official CBAM code orders
-    /// it) and the channel of each maximum.
+    /// it) and the channel of each maximum (the lowest channel among equal maxima).
+    ///
+    /// Each pixel's channel blocks are combined lane by lane first, so that one
+    /// horizontal sum and maximum per pixel remain, not one per block.
     static func overChannels(_ x: Tensor, scale: Tensor? = nil) -> (pooled: Tensor, argmax: [Int32]) {
         precondition(x.layout == .blocked)
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
         let pooled = Tensor(shape: [n, 2, x.height, x.width])
         var argmax = [Int32](repeating: 0, count: n * hw)
+        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         argmax.withUnsafeMutableBufferPointer { argmax in
             Parallel.forEach(n, minimumPerThread: 1) { image in
                 let maxima = pooled.data + image * 2 * hw, means = maxima + hw
                 let at = argmax.baseAddress! + image * hw
-                for p in 0..<hw { maxima[p] = -.infinity; means[p] = 0; at[p] = 0 }
-                for block in 0..<blocks {
-                    let s = channelScale(scale, image: image, block: block, channels: c)
-                    let lanes = min(16, c - block * 16)
-                    // Padding lanes must not win the maximum.
+                // Per block: its scale, and −∞ in the padding lanes (which must not win the maximum).
+                let scales = (0..<blocks).map { channelScale(scale, image: image, block: $0, channels: c) }
+                let paddings = (0..<blocks).map { block -> Vector in
                     var padding = Vector()
-                    for lane in lanes..<16 { padding[lane] = -.infinity }
-                    let start = (image * blocks + block) * hw * 16
-                    for p in 0..<hw {
-                        let v = x.data.vector(at: start + p * 16) * s
-                        means[p] += v.sum()
-                        let m = (v + padding).max()
-                        if m > maxima[p] {
-                            maxima[p] = m
-                            var lane = 0
-                            while v[lane] != m { lane += 1 }
-                            at[p] = Int32(block * 16 + lane)
-                        }
-                    }
+                    for lane in min(16, c - block * 16)..<16 { padding[lane] = -.infinity }
+                    return padding
                 }
-                for p in 0..<hw { means[p] /= Float(c) }
+                let first = x.data + image * blocks * hw * 16
+                for p in 0..<hw {
+                    var sum = Vector(), best = Vector(repeating: -.infinity), bestChannel = SIMD16<Int32>()
+                    for block in 0..<blocks {
+                        let v = first.vector(at: (block * hw + p) * 16) * scales[block]
+                        sum += v
+                        let candidate = v + paddings[block]
+                        let better = candidate .> best
+                        best.replace(with: candidate, where: better)
+                        bestChannel.replace(with: lanes &+ Int32(block * 16), where: better)
+                    }
+                    let m = best.max()
+                    maxima[p] = m
+                    means[p] = sum.sum() / Float(c)
+                    at[p] = SIMD16<Int32>(repeating: .max).replacing(with: bestChannel, where: best .== m).min()
+                }
             }
         }
         return (pooled, argmax)

@@ -6,11 +6,13 @@ import OneDNN
 ///
 /// on oneDNN, or on `DirectConvolution` for the tiny 2 → 1 map of CBAM's spatial gate.
 /// Weights are OIHW as in PyTorch; the output is blocked unless asked otherwise.
-public final class Conv2d: Layer {
+public final class Conv2d: Layer, PrecisionSelectable {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputChannels, outputChannels, kernel, stride, padding: Int
     public let outputLayout: Layout
+    /// fp32, or bf16 operands on oneDNN (the direct 2 → 1 convolution stays fp32).
+    public var precision = Precision.fp32
 
     private var primitives: [PrimitiveKey: Convolution] = [:]
     /// Tiny plain convolutions (CBAM's 2 → 1 spatial conv) skip oneDNN, which has no fast kernel for them.
@@ -41,6 +43,14 @@ public final class Conv2d: Layer {
             ? DirectConvolution(inputChannels: inputChannels, outputChannels: outputChannels, kernel: kernel, padding: padding) : nil
     }
 
+    /// The profile's name for this layer's time; the bf16 ones apart (the direct kernel is fp32).
+    private var profileKind: String { Profiler.kind("convolution", precision == .bf16 && direct == nil ? .bf16 : .fp32) }
+
+    /// The oneDNN implementations of the last forward pass's geometry ("jit:avx512_core",
+    /// "ref:any"; with backward's for training), none on the direct kernel: which path a
+    /// geometry takes, for tests and diagnoses.
+    public var implementations: [String] { lastPrimitive?.implementations ?? [] }
+
     public var parameters: [(key: String, parameter: Parameter)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
@@ -50,7 +60,7 @@ public final class Conv2d: Layer {
     }
 
     public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
-        Profiler.measure("convolution") {
+        Profiler.measure(profileKind) {
             run(x, mode, weights: weight.value.data, bias: bias?.value.data, relu: false)
         }
     }
@@ -59,7 +69,7 @@ public final class Conv2d: Layer {
     /// channel, its shift added as a bias, and its ReLU (if fused) run as a oneDNN
     /// post-op, so the BatchNorm pass disappears.
     public func forward(_ x: Tensor, foldingIn norm: BatchNorm2d) -> Tensor {
-        Profiler.measure("convolution") {
+        Profiler.measure(profileKind) {
             let (scale, shift) = norm.inferenceAffine
             let folded = WeightFolding.fold(weights: weight.value, bias: bias?.value, scale: scale, shift: shift)
             return run(x, .inference, weights: folded.weights.data, bias: folded.bias.data, relu: norm.fusedReLU)
@@ -81,6 +91,7 @@ public final class Conv2d: Layer {
             kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil,
             inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
         geometry.fusedReLU = relu
+        geometry.precision = precision
         let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
         let primitive = primitives[key] ?? {
             let p = Convolution(geometry, training: key.training)
@@ -101,7 +112,7 @@ public final class Conv2d: Layer {
     /// it: the network's first layer has no use for it.
     @discardableResult
     public func backward(_ dy: Tensor, inputGradient: Bool) -> Tensor? {
-        Profiler.measure("convolution") {
+        Profiler.measure(profileKind) {
             guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
             if let direct, lastPrimitive == nil {
                 direct.backwardWeights(x, dy, weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
@@ -110,12 +121,10 @@ public final class Conv2d: Layer {
                 direct.backwardData(dy, weights: weight.value.data, into: dx)
                 return dx
             }
-            let primitive = lastPrimitive!
-            primitive.weightGradients(input: x.data, outputGradient: dy.data,
-                                      weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
-            guard inputGradient else { return nil }
-            let dx = Tensor(shape: x.shape, layout: x.layout)
-            primitive.backward(outputGradient: dy.data, weights: weight.value.data, inputGradient: dx.data)
+            let dx = inputGradient ? Tensor(shape: x.shape, layout: x.layout) : nil
+            lastPrimitive!.backward(input: x.data, outputGradient: dy.data, weights: weight.value.data,
+                                    weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data,
+                                    inputGradient: dx?.data)
             return dx
         }
     }

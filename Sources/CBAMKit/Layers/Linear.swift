@@ -1,10 +1,12 @@
 import OneDNN
 
 /// y = x·Wᵀ + b on rows of a plain [N, in] tensor, with W as PyTorch's [out, in].
-public final class Linear: Layer {
+public final class Linear: Layer, PrecisionSelectable {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputFeatures, outputFeatures: Int
+    /// fp32, or bf16 operands with fp32 results (the products only; the bias adds in fp32).
+    public var precision = Precision.fp32
 
     private var products: [MatrixMultiply.Geometry: MatrixMultiply] = [:]
     private var input: Tensor?
@@ -25,7 +27,9 @@ public final class Linear: Layer {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
-    private func product(_ g: MatrixMultiply.Geometry) -> MatrixMultiply {
+    private func product(_ geometry: MatrixMultiply.Geometry) -> MatrixMultiply {
+        var g = geometry
+        g.precision = precision
         if let p = products[g] { return p }
         let p = MatrixMultiply(g)
         products[g] = p
@@ -52,7 +56,7 @@ public final class Linear: Layer {
     }
 
     private func run(_ x: Tensor, _ mode: Mode, into y: Tensor, epilogue: MatrixMultiply.Epilogue) -> Tensor {
-        Profiler.measure("linear") {
+        Profiler.measure(Profiler.kind("linear", precision)) {
             precondition(x.layout == .plain && x.shape.last == inputFeatures, "Linear expects [..., \(inputFeatures)], got \(x.shape)")
             let rows = x.count / inputFeatures
             product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil, epilogue: epilogue))
@@ -64,7 +68,7 @@ public final class Linear: Layer {
 
     /// ∂x = dy·W; fills ∂W = dyᵀ·x and ∂b = Σ rows of dy.
     public func backward(_ dy: Tensor) -> Tensor {
-        Profiler.measure("linear") {
+        Profiler.measure(Profiler.kind("linear", precision)) {
             guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
             let rows = x.count / inputFeatures
             product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))

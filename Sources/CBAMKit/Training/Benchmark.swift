@@ -6,6 +6,8 @@ public struct NetworkBenchmark {
     public struct Result: Codable {
         public var framework = "cbam"
         public var model: String
+        /// The arithmetic of the convolutions and matrix products ("fp32", "bf16").
+        public var precision: String
         public var channels: Int
         public var imageSize: Int
         public var threads: Int
@@ -31,7 +33,7 @@ public struct NetworkBenchmark {
         public var peakGFLOPs: Double?
 
         enum CodingKeys: String, CodingKey {
-            case framework, model, channels, threads, parameters
+            case framework, model, precision, channels, threads, parameters
             case imageSize = "image_size", mflopsPerImage = "mflops_per_image"
             case trainImagesPerSecond = "train_images_per_s", inferImagesPerSecond = "infer_images_per_s"
             case latencyMilliseconds = "latency_ms", peakMemoryMB = "peak_memory_mb", baseMemoryMB = "base_memory_mb", trainingTimeShares = "train_time_shares"
@@ -57,6 +59,7 @@ public struct NetworkBenchmark {
 
     public func run(name: String) -> Result {
         let model = configuration.makeModel(seed: 1)
+        model.use(options.precision)
         var generator = RandomGenerator(seed: 2)
         let s = configuration.imageSize, c = configuration.channels
         func images(_ n: Int) -> Tensor {
@@ -84,13 +87,14 @@ public struct NetworkBenchmark {
         let inferenceProfile = profile ? timeShares { _ = model.forward(inferImages, .inference) } : nil
         /// GFLOP/s of the convolutions in a profiled run of `images` images, `passes` × the forward FLOPs.
         func convolutionGFLOPs(_ run: (shares: [String: Double], seconds: Double)?, images: Int, passes: Int) -> Double? {
-            guard let run, configuration.convolutionFLOPsPerImage > 0, let share = run.shares["convolution"], share > 0 else { return nil }
+            let share = run.map { Profiler.share(of: "convolution", in: $0.shares) } ?? 0
+            guard let run, configuration.convolutionFLOPsPerImage > 0, share > 0 else { return nil }
             return Double(passes * images * configuration.convolutionFLOPsPerImage) / (share * run.seconds) / 1e9
         }
         let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }
         let one = images(1)
         let latency = median(latencyRounds, warmup: 10) { _ = model.forward(one, .inference) }
-        return Result(model: name, channels: c, imageSize: s, threads: Parallel.threadCount,
+        return Result(model: name, precision: options.precision.rawValue, channels: c, imageSize: s, threads: Parallel.threadCount,
                       parameters: model.parameterCount,
                       mflopsPerImage: Double(model.forwardFLOPsPerImage) / 1e6,
                       trainImagesPerSecond: Double(trainBatch) / train,

@@ -108,6 +108,7 @@ public final class Trainer {
         self.validation = validation
         self.modelURL = modelURL
         network.frozenStages = state.options.frozenStages
+        network.use(state.options.precision)
         checkpointURL = Checkpoint.url(forModel: modelURL)
         self.logURL = logURL
         self.parallel = parallel

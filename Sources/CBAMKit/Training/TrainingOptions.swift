@@ -1,4 +1,5 @@
 import Foundation
+import OneDNN
 
 /// Everything that decides a training run's result. Stored in its checkpoints, so a
 /// resumed run continues with exactly the options it started with. The defaults live
@@ -49,6 +50,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var balance = false
     /// Stop after this many epochs without a better validation accuracy (`--patience`); nil: never.
     public var patience: Int?
+    /// The arithmetic of the convolutions and matrix products (`--precision`); weights stay fp32.
+    public var precision = Precision.fp32
 
     public var isFineTuning: Bool { initialisedFrom != nil }
 
@@ -63,11 +66,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case model, epochs, batchSize, optimizer, learningRate, warmupEpochs, weightDecay, momentum, labelSmoothing,
-             augmentation, transform, seed, initialisedFrom, frozenStages, balance, patience
+             augmentation, transform, seed, initialisedFrom, frozenStages, balance, patience, precision
     }
 
     /// Checkpoints written before the transform existed trained with `fitWhole`; before
-    /// `balance` and `patience`, without them.
+    /// `balance`, `patience` and `precision`, without them (in fp32).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(model: c.decode(ModelConfiguration.self, forKey: .model), epochs: c.decode(Int.self, forKey: .epochs),
@@ -82,6 +85,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         frozenStages = try c.decodeIfPresent(Int.self, forKey: .frozenStages) ?? 0
         balance = try c.decodeIfPresent(Bool.self, forKey: .balance) ?? false
         patience = try c.decodeIfPresent(Int.self, forKey: .patience)
+        precision = try c.decodeIfPresent(Precision.self, forKey: .precision) ?? .fp32
     }
 
     /// Fine-tuning from the model file named `file`, with its documented learning rate.

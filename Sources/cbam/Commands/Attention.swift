@@ -83,7 +83,7 @@ struct Attention: ParsableCommand {
 
     func run() throws {
         let modelURL = try modelChoice.url()
-        let trained = try TrainedModel(contentsOf: modelURL)
+        let trained = try modelChoice.load()
         let explainer: Explainer
         do {
             let methods = method?.methods ?? ExplanationMethod.available(for: trained.network)

@@ -21,6 +21,7 @@ struct BenchNetwork: ParsableCommand {
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Model size") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser (the training step's)") var optimizer: OptimizerOptions
+    @Option(help: PrecisionChoice.help(default: .auto)) var precision = PrecisionChoice.auto
     @Option(help: "Images per inference batch.") var inferenceBatch = NetworkBenchmark.defaultInferenceBatch
     @Option(help: "Timed runs per figure (the median is reported).") var rounds = NetworkBenchmark.defaultRounds
     @Flag(help: "Also report each kind of layer's share of a training step.") var profile = false
@@ -28,7 +29,7 @@ struct BenchNetwork: ParsableCommand {
 
     /// DESIGN.md's defaults for the model, with the sizes given on the command line; RGB unless told.
     func benchedOptions() throws -> TrainingOptions {
-        try TrainingSetup(input: input, size: size, optimizer: optimizer, data: nil)
+        try TrainingSetup(input: input, size: size, optimizer: optimizer, data: nil, precision: precision)
             .options(model, epochs: 1, seed: 0, channels: input.channels ?? 3, classes: classes)
     }
 
@@ -51,7 +52,7 @@ struct BenchNetwork: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("""
-            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(result.threads) threads
+            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(precision.described(options.precision)), \(counted(result.threads, "thread"))
             parameters            \(result.parameters)
             forward MFLOPs/image  \(String(format: "%.1f", result.mflopsPerImage))
             training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch \(benchmark.trainBatch), forward + backward + \(benchmark.options.optimizer.rawValue))
@@ -62,12 +63,12 @@ struct BenchNetwork: ParsableCommand {
             let achieved = 3 * result.mflopsPerImage * result.trainImagesPerSecond / 1000
             print("training GFLOP/s      \(String(format: "%.0f", achieved))  (≈3× forward FLOPs per image; all layers, not only convolutions)")
             if let train = result.convolutionTrainGFLOPs, let infer = result.convolutionInferGFLOPs, let peak = result.peakGFLOPs {
-                print(String(format: "convolution GFLOP/s   %.0f training, %.0f inference: %.0f %% and %.0f %% of this machine's FP32 peak (%.0f GFLOP/s measured, %d threads)",
-                             train, infer, 100 * train / peak, 100 * infer / peak, peak, result.threads))
+                print(String(format: "convolution GFLOP/s   %.0f training, %.0f inference: %.0f %% and %.0f %% of this machine's FP32 peak (%.0f GFLOP/s measured, %@)",
+                             train, infer, 100 * train / peak, 100 * infer / peak, peak, counted(result.threads, "thread")))
             }
             for (title, shares) in [("training step", result.trainingTimeShares), ("inference batch", result.inferenceTimeShares)] {
                 guard let shares else { continue }
-                print("share of a \(title):")
+                print("share of a \(title)\(options.precision == .bf16 ? " (layers not marked bf16 run in fp32)" : ""):")
                 for (kind, share) in shares.sorted(by: { $0.value > $1.value }) {
                     print(String(format: "  %5.1f%%  %@", share * 100, kind))
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CBAMKit
 import Foundation
+import OneDNN
 
 /// `cbam compare DIR`: plain vs SE vs CBAM vs ViT on the same data and budget.
 struct Compare: ParsableCommand {
@@ -33,7 +34,9 @@ struct Compare: ParsableCommand {
     @OptionGroup(title: "Model size (applied to every model)") var size: ModelSizeOptions
     @OptionGroup(title: "Optimiser (applied to every model)") var optimizer: OptimizerOptions
 
-    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
+    @Option(help: PrecisionChoice.help(default: .auto)) var precision = PrecisionChoice.auto
+
+    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data, precision: precision) }
 
     func validate() throws {
         guard (1...1000).contains(seeds) else { throw ValidationError("--seeds: \(seeds) is outside 1–1000") }
@@ -64,6 +67,10 @@ struct Compare: ParsableCommand {
             try setup.options(kind, epochs: epochs, seed: seed, channels: training.channels, classes: classes)
         }
         comparison.measuresInference = !noBench
+        let compared = try kinds()
+        let arithmetic = try setup.options(compared[0], epochs: epochs, seed: 0, channels: training.channels, classes: classes).precision
+        StandardError.line("Comparing \(compared.map(\.rawValue).joined(separator: ", ")) over \(counted(seeds, "seed")), "
+                           + "\(precision.described(arithmetic)), \(counted(Parallel.threadCount, "thread"))")
         InterruptFlag.shared.install(message: "Stopping after this batch; run the same command again to resume…")
         var bar = ProgressBar()
         var current = ""

@@ -2,6 +2,7 @@ import ArgumentParser
 import CBAMKit
 import Foundation
 import ImageCodecs
+import OneDNN
 
 /// `cbam train DIR`: a folder of class sub-folders → a model file.
 struct Train: ParsableCommand {
@@ -75,7 +76,9 @@ struct Train: ParsableCommand {
     var kind: ModelConfiguration.Kind { model ?? .cbam }
     @Flag(help: "Under mpirun: BatchNorm statistics over the whole batch, not each rank's share.") var syncBatchnorm = false
 
-    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data) }
+    @Option(help: PrecisionChoice.help(default: .auto)) var precision = PrecisionChoice.auto
+
+    var setup: TrainingSetup { TrainingSetup(input: input, size: size, optimizer: optimizer, data: data, precision: precision) }
 
     func validate() throws {
         if let plot, !plot.lowercased().hasSuffix(".png") { throw ValidationError("--plot: \(plot) is not a .png file name") }
@@ -155,7 +158,7 @@ struct Train: ParsableCommand {
             }
         }
         let o = trainer.options
-        StandardError.line("Training \(o.model.name) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(counted(o.epochs, "epoch")), batch \(o.batchSize) (\(trainer.batchesPerEpoch) steps per epoch), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed)"
+        StandardError.line("Training \(o.model.name) (\(trainer.network.parameterCount) parameters, \(o.model.channels)×\(o.model.imageSize)×\(o.model.imageSize)) for \(counted(o.epochs, "epoch")), batch \(o.batchSize) (\(trainer.batchesPerEpoch) steps per epoch), \(o.optimizer.rawValue) lr \(o.learningRate), seed \(o.seed), \(resumed == nil ? precision.described(o.precision) : o.precision.rawValue), \(counted(Parallel.threadCount, "thread"))"
                            + (o.balance ? ", classes balanced" : "") + (o.patience.map { ", patience \($0)" } ?? ""))
 
         InterruptFlag.shared.install(message: "Stopping after this batch and writing a checkpoint (Ctrl-C again to quit at once)…")

@@ -8,6 +8,7 @@ struct ModelChoice: ParsableArguments {
     @Option(help: ArgumentHelp("The model file (default: the shipped Fashion-MNIST model, Models/\(ShippedModel.fileName), or $\(ShippedModel.environmentVariable)).",
                                valueName: "file"))
     var model: String?
+    @Option(help: PrecisionChoice.help(default: .fp32)) var precision = PrecisionChoice.fp32
 
     init() {}
 
@@ -21,6 +22,8 @@ struct ModelChoice: ParsableArguments {
 
     /// The model, read and checked.
     func load() throws -> TrainedModel {
-        try TrainedModel(contentsOf: url())
+        let trained = try TrainedModel(contentsOf: url())
+        trained.network.use(try precision.resolved())
+        return trained
     }
 }

@@ -8,6 +8,7 @@ struct TrainingSetup {
     var size: ModelSizeOptions
     var optimizer: OptimizerOptions
     var data: DataOptions?
+    var precision: PrecisionChoice
 
     /// Validated options for one model; a bad value is a usage error naming its option.
     func options(_ kind: ModelConfiguration.Kind, epochs: Int, seed: UInt64, channels: Int, classes: Int) throws -> TrainingOptions {
@@ -29,6 +30,7 @@ struct TrainingSetup {
         var options = options
         optimizer.apply(to: &options)
         data?.apply(to: &options)
+        options.precision = try precision.resolved()
         do { try options.validate() } catch { throw usageError(error) }
         return options
     }

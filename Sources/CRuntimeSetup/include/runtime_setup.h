@@ -1,0 +1,21 @@
+#ifndef CBAM_RUNTIME_SETUP_H
+#define CBAM_RUNTIME_SETUP_H
+
+// The process's arithmetic and thread environment, set before GNU OpenMP starts
+// (start_up.c); Swift reads it through OneDNN's `AvailableCPUs` and `Denormals`.
+
+/// CPUs this process may compute on: those in its affinity mask, capped by a cgroup
+/// CPU quota (v2 `cpu.max`, v1 `cpu.cfs_quota_us`) rounded up. At least 1.
+int cbam_available_cpus(void);
+
+/// CPUs a cgroup v2 `cpu.max` text allows ("150000 100000" → 2, rounded up);
+/// 0 for no limit ("max 100000") or text it cannot read.
+int cbam_cpu_max_cpus(const char *text);
+
+/// Sets flush-to-zero and denormals-are-zero on the calling thread (MXCSR).
+void cbam_flush_denormals(void);
+
+/// Whether the calling thread flushes denormals (both MXCSR bits set).
+int cbam_flushes_denormals(void);
+
+#endif

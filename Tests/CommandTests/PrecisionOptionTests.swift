@@ -1,0 +1,45 @@
+import ArgumentParser
+import CBAMKit
+import OneDNN
+import XCTest
+@testable import cbam
+
+/// `--precision`: training commands default to auto (bf16 where the CPU has native
+/// bf16), the commands compared with PyTorch and onnxruntime to fp32; anything else
+/// is a usage error naming the option.
+final class PrecisionOptionTests: XCTestCase {
+    private let auto: Precision = Precision.hasNativeBF16 ? .bf16 : .fp32
+
+    func testTrainingDefaultsToAutoAndInferenceToFP32() throws {
+        let bench = try XCTUnwrap(try CBAM.parseAsRoot(["bench", "--model", "cbam"]) as? BenchNetwork)
+        XCTAssertEqual(try bench.benchedOptions().precision, auto)
+        let fp32 = try XCTUnwrap(try CBAM.parseAsRoot(["bench", "--precision", "fp32"]) as? BenchNetwork)
+        XCTAssertEqual(try fp32.benchedOptions().precision, .fp32)
+        let train = try XCTUnwrap(try CBAM.parseAsRoot(["train", "/nonexistent"]) as? Train)
+        XCTAssertEqual(try train.setup.options(.cbam, epochs: 1, seed: 0, channels: 3, classes: 2).precision, auto)
+        let compare = try XCTUnwrap(try CBAM.parseAsRoot(["compare", "/nonexistent", "--precision", "fp32"]) as? Compare)
+        XCTAssertEqual(try compare.setup.options(.se, epochs: 1, seed: 0, channels: 3, classes: 2).precision, .fp32)
+        XCTAssertEqual((try CBAM.parseAsRoot(["classify", "x.png"]) as? Classify)?.modelChoice.precision, .fp32)
+        XCTAssertEqual((try CBAM.parseAsRoot(["evaluate", "/nonexistent"]) as? Evaluate)?.modelChoice.precision, .fp32)
+        XCTAssertEqual((try CBAM.parseAsRoot(["attention", "x.png"]) as? Attention)?.modelChoice.precision, .fp32)
+        XCTAssertEqual((try CBAM.parseAsRoot(["localise", "/nonexistent"]) as? Localise)?.modelChoice.precision, .fp32)
+        XCTAssertEqual((try CBAM.parseAsRoot(["classify", "x.png", "--precision", "auto"]) as? Classify)?.modelChoice.precision, .auto)
+    }
+
+    func testAnUnknownPrecisionIsAUsageError() {
+        for command in [["bench"], ["train", "/nonexistent"], ["classify", "x.png"]] {
+            XCTAssertThrowsError(try CBAM.parseAsRoot(command + ["--precision", "fp16"])) { error in
+                XCTAssertEqual(CBAM.exitCode(for: error).rawValue, 64)
+                XCTAssertTrue(CBAM.message(for: error).contains("--precision"), CBAM.message(for: error))
+            }
+        }
+    }
+
+    func testBF16WithoutNativeSupportIsRefusedByName() throws {
+        guard !Precision.hasNativeBF16 else {
+            XCTAssertEqual(try PrecisionChoice.bf16.resolved(), .bf16)
+            return
+        }
+        XCTAssertThrowsError(try PrecisionChoice.bf16.resolved()) { XCTAssertTrue("\($0)".contains("native bf16"), "\($0)") }
+    }
+}

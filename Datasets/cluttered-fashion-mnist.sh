@@ -8,5 +8,7 @@
 # `cbam localise`).
 #   Datasets/cluttered-fashion-mnist.sh [OUT]      (default Datasets/cluttered-fashion-mnist)
 # SEED=N makes another data set (default 0); each split draws from its own seed derived from it.
+# TRAIN_PER_CLASS=N keeps the first N training images of each class (the same images as the
+# whole set's; clutter still comes from every training image), for a shorter comparison.
 set -euo pipefail
 CLUTTER="${SEED:-0}" exec "$(dirname "$0")/fashion-mnist.sh" "${1:-Datasets/cluttered-fashion-mnist}"

@@ -62,8 +62,22 @@ final class ComparisonTests: XCTestCase {
         // The same seed gives the same run whatever the model order; different seeds differ.
         let cbamRuns = report.runs.filter { $0.model == .cbam }
         XCTAssertNotEqual(cbamRuns[0].options.seed, cbamRuns[1].options.seed)
-        XCTAssertEqual(report.findings.count, Self.models.count - 1)
-        XCTAssertTrue(report.findings.allSatisfy { $0.hasPrefix("CBAM ") }, "\(report.findings)")
+        // One finding per model against CBAM, then the first epoch's spread over seeds.
+        XCTAssertEqual(report.findings.count, Self.models.count)
+        XCTAssertTrue(report.findings.dropLast().allSatisfy { $0.hasPrefix("CBAM ") }, "\(report.findings)")
+        let firstEpoch = try XCTUnwrap(report.findings.last)
+        func firstEpochs(_ model: ModelConfiguration.Kind) -> [Double] {
+            report.runs.filter { $0.model == model }.sorted { $0.seed < $1.seed }.map { $0.history[0].validationAccuracy! * 100 }
+        }
+        for model in Self.models {
+            let values = firstEpochs(model)
+            let listed = values.map { String(format: "%.1f", $0) }.joined(separator: " / ")
+            XCTAssertTrue(firstEpoch.contains("\(model.title) \(listed)% (" + String(format: "%.1f", values.max()! - values.min()!) + " points)"),
+                          firstEpoch)
+        }
+        let (cbamWidth, seWidth) = (firstEpochs(.cbam).max()! - firstEpochs(.cbam).min()!, firstEpochs(.se).max()! - firstEpochs(.se).min()!)
+        XCTAssertTrue(firstEpoch.hasSuffix(cbamWidth <= seWidth ? "CBAM's start is no wider than SE's." : "CBAM's start is wider than SE's."),
+                      firstEpoch)
         XCTAssertTrue(report.markdown.contains("| model | parameters | forward MFLOPs/image | training images/s |"))
 
         // The report's JSON has the documented keys, and the plot decodes.
@@ -104,6 +118,45 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(benchmarks, [])
         XCTAssertTrue(quick.models.allSatisfy { $0.inferImagesPerSecond == nil && $0.latencyMilliseconds == nil && $0.parameters > 0 })
         XCTAssertTrue(quick.markdown.contains("not measured, `--no-bench`"))
+        XCTAssertTrue(quick.models.allSatisfy { $0.localisation == nil }, "no boxes, no localisation")
+        XCTAssertFalse(quick.markdown.contains("Where each model looks"))
+
+        // Boxes beside the validation images: each model's seed-0 run is scored on every map it has.
+        let boxes = data.root.appendingPathComponent("boxes.csv").path
+        let rows = split.validation.map { file in
+            BoxedImage(file: String(file.path.dropFirst(data.root.path.count + 1)), className: split.classNames[file.label],
+                       box: PixelBox(x: 0, y: 0, width: 12, height: 12), tightBox: PixelBox(x: 0, y: 0, width: 6, height: 12))
+        }
+        try BoxesFile.write(rows, to: boxes)
+        let located = comparison()
+        located.measuresInference = false
+        located.localisationBoxes = (data.root.path, boxes)
+        var localised: [ModelConfiguration.Kind] = []
+        let withMaps = try XCTUnwrap(try located.run(command: "cbam compare test --no-bench", data: "synthetic", events: { event in
+            if case let .localising(model, _, _) = event { localised.append(model) }
+        }))
+        XCTAssertEqual(localised, Self.models)
+        let expectedMaps: [ModelConfiguration.Kind: [String]] = [
+            .plain: ["Grad-CAM layer3"], .se: ["Grad-CAM layer3"], .vit: ["rollout blocks"],
+            .cbam: ["spatial layer1.0", "spatial layer2.0", "spatial layer3.0", "Grad-CAM layer3"],
+        ]
+        for model in withMaps.models {
+            let localisation = try XCTUnwrap(model.localisation, "\(model.model)")
+            XCTAssertEqual(localisation.images, rows.count)
+            XCTAssertEqual(localisation.boxShare, 0.5, accuracy: 1e-9)
+            XCTAssertEqual(localisation.model, "\(model.model.rawValue)-seed0.safetensors")
+            XCTAssertEqual(localisation.maps.map { "\($0.method.title) \($0.layer)" }, expectedMaps[model.model])
+            for map in localisation.maps {
+                XCTAssertEqual(map.massRatio, map.massInBox / 0.5, accuracy: 1e-9)
+                XCTAssertTrue((0...1).contains(map.pointingHitRate))
+                XCTAssertTrue(withMaps.markdown.contains("| \(model.model.title) | \(map.method.title) \(map.layer) | \(String(format: "%.2f", map.massInBox * 100))% |"),
+                              withMaps.markdown)
+            }
+        }
+        XCTAssertTrue(withMaps.markdown.contains("## Where each model looks"))
+        XCTAssertTrue(try XCTUnwrap(withMaps.findings.last).hasPrefix("Mass on the object"), "\(withMaps.findings)")
+        let decoded = try JSONDecoder().decode(ComparisonReport.self, from: JSONEncoder().encode(withMaps))
+        XCTAssertEqual(decoded, withMaps)
     }
 
     /// A comparison ranks by validation accuracy: without validation images it is refused

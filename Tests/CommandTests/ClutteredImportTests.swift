@@ -58,6 +58,34 @@ final class ClutteredImportTests: XCTestCase {
         try assertWritten("train", in: folder, from: idx, seed: 7, classes: ["a", "b", "c"], expectedCount: 6)
     }
 
+    /// Without --clutter the images are written as they are, and boxes.csv gives each its
+    /// whole box and the tight box of its pixels above 10 (what `cbam compare` scores maps on).
+    func testImportIDXWritesThePlainImagesWithTheirTightBoxes() throws {
+        let idx = try writeIDX(count: 9)
+        let out = folder.appendingPathComponent("test").path
+        var command = try CBAM.parseAsRoot(["import-idx", idx.images, idx.labels, "--classes", "a,b,c", "--out", out])
+        try silencingStandardOutput { try command.run() }
+        let rows = try BoxesFile.read(out + "/boxes.csv", folder: out)
+        let pictures = try IDXFile.images(idx.images)
+        XCTAssertEqual(rows.count, 9)
+        for row in rows {
+            let index = try XCTUnwrap(Int(row.file.split(separator: "/")[1].dropLast(4)), row.file)
+            let image = try Image(contentsOf: out + "/" + row.file)
+            XCTAssertEqual(image, pictures[index], row.file)
+            XCTAssertEqual(row.box, PixelBox(x: 0, y: 0, width: image.width, height: image.height), row.file)
+            XCTAssertEqual(row.tightBox, PixelBox(around: image, brighterThan: 10), row.file)
+            // The tight box holds every pixel above 10 and touches one on each side.
+            let box = row.tightBox
+            for y in 0..<image.height {
+                for x in 0..<image.width where image.pixels[y * image.width + x] > 10 {
+                    XCTAssertTrue(box.contains(x: x, y: y), "\(row.file): (\(x), \(y)) outside \(box)")
+                }
+            }
+            XCTAssertTrue((box.y..<box.y + box.height).contains { image.pixels[$0 * image.width + box.x] > 10 }, row.file)
+            XCTAssertTrue((box.x..<box.x + box.width).contains { image.pixels[box.y * image.width + $0] > 10 }, row.file)
+        }
+    }
+
     func testClutterOptionsAreCheckedWhileParsing() {
         for (arguments, message) in [
             (["--clutter", "1"], "--clutter needs --split train or test"),

@@ -13,6 +13,8 @@ public enum ComparisonEvent {
     /// Measuring a model's inference speed (`index` of `total`, 0-based), or reading the
     /// figures measured earlier for the same configuration (`cached`).
     case benchmarking(model: ModelConfiguration.Kind, index: Int, total: Int, cached: Bool)
+    /// Scoring the maps of a model's first-seed run against the validation split's boxes (`index` of `total`, 0-based).
+    case localising(model: ModelConfiguration.Kind, index: Int, total: Int)
 }
 
 /// `cbam compare`: every model trained on the same split, augmentation, epochs and
@@ -33,6 +35,9 @@ public final class Comparison {
     public var benchmarkSettings: (inout NetworkBenchmark) -> Void = { _ in }
     /// false (`--no-bench`): no inference benchmark; the report leaves its columns empty.
     public var measuresInference = true
+    /// The validation split's folder and its `boxes.csv`, when it has one: each model's
+    /// first-seed run is then scored on where its maps look (`LocalisationReport`).
+    public var localisationBoxes: (folder: String, boxes: String)?
 
     public init(models: [ModelConfiguration.Kind], seeds: [UInt64], classNames: [String], training: ImageSet,
                 validation: ImageSet, directory: URL,
@@ -117,11 +122,24 @@ public final class Comparison {
                     try cache.store(result!)
                 }
             }
-            summaries.append(ModelSummary(runs: runs.filter { $0.model == model }, benchmark: result))
+            var summary = ModelSummary(runs: runs.filter { $0.model == model }, benchmark: result)
+            if let (folder, boxes) = localisationBoxes {
+                events(.localising(model: model, index: index, total: models.count))
+                summary.localisation = try localisation(of: model, folder: folder, boxes: boxes)
+            }
+            summaries.append(summary)
         }
         return ComparisonReport(command: command, machine: Self.machine, data: data, trainingImages: training.count,
                                 validationImages: validation.count, classes: classNames, epochs: plannedOptions[0].epochs, seeds: seeds,
-                                models: summaries, runs: runs, findings: ComparisonReport.findings(summaries))
+                                models: summaries, runs: runs, findings: ComparisonReport.findings(summaries, runs: runs))
+    }
+
+    /// The maps of `model`'s first-seed run scored against the tight boxes; nil when its
+    /// weights are not here (a run reused from its record alone).
+    private func localisation(of model: ModelConfiguration.Kind, folder: String, boxes: String) throws -> LocalisationReport? {
+        let weights = url(model, seeds[0], "safetensors")
+        guard FileManager.default.fileExists(atPath: weights.path) else { return nil }
+        return try LocalisationReport.measure(try TrainedModel(contentsOf: weights), folder: folder, boxesPath: boxes, extent: .tight)
     }
 
     /// "Intel(R) Xeon(R) … , 2 cores, 2 threads, Linux".

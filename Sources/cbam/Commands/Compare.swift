@@ -13,7 +13,10 @@ struct Compare: ParsableCommand {
             the numbers show) and OUT/accuracy.png (validation accuracy by epoch, mean and spread \
             over seeds). Finished runs are kept in OUT/runs/, and an unfinished one has its \
             checkpoint there, so running the same command again after an interruption resumes. \
-            After training, each model's inference speed is measured (batch 256 and batch 1) and kept \
+            When the validation split (val/ or test/ beside train/) has a boxes.csv (as \
+            Datasets/fashion-mnist.sh and cluttered-fashion-mnist.sh write it), each model's \
+            first-seed run is scored on where its maps look, as `cbam localise` does, and the \
+            report gains that table. After training, each model's inference speed is measured (batch 256 and batch 1) and kept \
             in OUT/runs/<model>-benchmark.json for that configuration and machine, so a second run \
             reuses it; --no-bench skips the measurement (the report leaves those columns empty).
 
@@ -67,6 +70,12 @@ struct Compare: ParsableCommand {
             try setup.options(kind, epochs: epochs, seed: seed, channels: training.channels, classes: classes)
         }
         comparison.measuresInference = !noBench
+        // Only a held-out folder: a --val-split share of one folder would score training images too.
+        let heldOut = DataSplit.evaluationFolder(directory)
+        if heldOut != directory {
+            let boxes = URL(fileURLWithPath: heldOut).appendingPathComponent("boxes.csv").path
+            if FileManager.default.fileExists(atPath: boxes) { comparison.localisationBoxes = (heldOut, boxes) }
+        }
         let compared = try kinds()
         let arithmetic = try setup.options(compared[0], epochs: epochs, seed: 0, channels: training.channels, classes: classes).precision
         StandardError.line("Comparing \(compared.map(\.rawValue).joined(separator: ", ")) over \(counted(seeds, "seed")), "
@@ -92,6 +101,8 @@ struct Compare: ParsableCommand {
                 bar.clear()
                 StandardError.line(cached ? "== inference speed of \(model.rawValue) (\(index + 1)/\(total)): measured earlier for this configuration, reused"
                                    : "== measuring the inference speed of \(model.rawValue) (\(index + 1)/\(total); batch 256 and batch 1; --no-bench skips it)")
+            case let .localising(model, index, total):
+                StandardError.line("== where \(model.rawValue)'s first-seed run looks (\(index + 1)/\(total)): its maps against the validation split's boxes.csv")
             }
         }, shouldStop: { InterruptFlag.shared.isRaised }) else {
             bar.clear()

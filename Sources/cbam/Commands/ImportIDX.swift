@@ -12,10 +12,11 @@ struct ImportIDX: ParsableCommand {
         commandName: "import-idx",
         abstract: "Write the images of an IDX pair (MNIST, Fashion-MNIST) as OUT/<class>/<index>.png.",
         discussion: """
+            OUT/boxes.csv gives each image's box and its tight box (the pixels above 10, the \
+            garment on its black background), for `cbam localise` and `cbam compare`. \
             With --clutter SEED --split train|test, each image is Cluttered Fashion-MNIST's \
             instead (DESIGN.md): the garment at a random place on a black 56×56 canvas among \
-            six 9×9 crops of other images of the file, and OUT/boxes.csv gives each image's \
-            garment box and tight box (pixels > 10), for `cbam localise`.
+            six 9×9 crops of other images of the file; boxes.csv then says where the garment is.
 
             Datasets/fashion-mnist.sh and Datasets/cluttered-fashion-mnist.sh use it to turn \
             Debian's dataset-fashion-mnist into image folders.
@@ -30,7 +31,7 @@ struct ImportIDX: ParsableCommand {
     @Option(help: "The output folder (one sub-folder per class).") var out: String
     @Option(help: "Class names for labels 0, 1, …, separated by commas.") var classes: String
     @Option(help: "Write only the first N images of each class, for samples (default: every image).") var perClass: Int?
-    @Option(help: "Write cluttered 56×56 images made from this seed, and OUT/boxes.csv (default: the plain images).") var clutter: UInt64?
+    @Option(help: "Write cluttered 56×56 images made from this seed (default: the plain images).") var clutter: UInt64?
     @Option(help: "With --clutter: train or test, the split the IDX pair is; each has its own seed (default: train).") var split: ClutteredImages.Split?
 
     private var classNames: [String] { classes.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -67,7 +68,7 @@ struct ImportIDX: ParsableCommand {
         for name in names {
             try FileManager.default.createDirectory(atPath: "\(out)/\(name)", withIntermediateDirectories: true)
         }
-        // boxes.csv's rows, one per cluttered image, made in the parallel pass.
+        // boxes.csv's rows, one per image, made in the parallel pass.
         var rows = [BoxedImage?](repeating: nil, count: chosen.count)
         let failure = NSLock()
         var firstError: Error?
@@ -79,6 +80,9 @@ struct ImportIDX: ParsableCommand {
                     let sample = cluttered.sample(i)
                     image = sample.image
                     rows[j] = BoxedImage(file: file, className: names[labels[i]], box: sample.box, tightBox: sample.tightBox)
+                } else {
+                    rows[j] = BoxedImage(file: file, className: names[labels[i]], box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
+                                         tightBox: PixelBox(around: image, brighterThan: ClutteredImages.garmentThreshold))
                 }
                 do { try image.writePNG(to: "\(out)/\(file)") } catch {
                     failure.lock(); firstError = firstError ?? error; failure.unlock()
@@ -86,7 +90,7 @@ struct ImportIDX: ParsableCommand {
             }
         }
         if let firstError { throw firstError }
-        if cluttered != nil { try BoxesFile.write(rows.map { $0! }, to: "\(out)/boxes.csv") }
+        try BoxesFile.write(rows.map { $0! }, to: "\(out)/boxes.csv")
         print("wrote \(counted(chosen.count, cluttered == nil ? "image" : "cluttered image")) to \(out)/")
     }
 }

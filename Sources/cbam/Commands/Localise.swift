@@ -1,7 +1,6 @@
 import ArgumentParser
 import CBAMKit
 import Foundation
-import ImageCodecs
 
 extension BoxedImage.Extent: ExpressibleByArgument {}
 
@@ -42,61 +41,13 @@ struct Localise: ParsableCommand {
         }
     }
 
-    /// One map's scores, as the JSON gives them.
-    struct MapScore: Codable, Equatable {
-        var method: ExplanationMethod
-        var layer: String
-        var massInBox: Double
-        var massRatio: Double
-        var pointingHitRate: Double
-    }
-
-    struct Report: Codable, Equatable {
-        var model: String
-        var folder: String
-        var boxes: String
-        var box: BoxedImage.Extent
-        var images: Int
-        /// The mean share of the image the boxes cover: a map without preference scores this in both measures.
-        var boxShare: Double
-        var maps: [MapScore]
-    }
+    typealias Report = LocalisationReport
 
     func run() throws {
         let root = DataSplit.evaluationFolder(directory)
         let boxesPath = boxes ?? URL(fileURLWithPath: root).appendingPathComponent("boxes.csv").path
-        let rows = try BoxesFile.read(boxesPath, folder: root)
-        let trained = try modelChoice.load()
-        let explainer = try Explainer(model: trained, methods: ExplanationMethod.available(for: trained.network))
-        let (images, regions) = try load(rows, root: root, boxesPath: boxesPath)
-        let maps = AttentionLocalisation.measure(explainer, images: images, regions: regions.map { box in { box.contains(x: $0, y: $1) } },
-                                                 batchSize: batchSize)
-        let report = Report(
-            model: trained.url.lastPathComponent, folder: root, boxes: boxesPath, box: box, images: images.count,
-            boxShare: maps.first?.mass.areaShare ?? 0,
-            maps: maps.map { MapScore(method: $0.method, layer: $0.layer, massInBox: $0.mass.massShare,
-                                      massRatio: $0.mass.ratio, pointingHitRate: $0.pointingHitRate) })
+        let report = try Report.measure(try modelChoice.load(), folder: root, boxesPath: boxesPath, extent: box, batchSize: batchSize)
         if json { try printJSONLine(report) } else { print(Self.table(report)) }
-    }
-
-    /// The listed images, decoded, and the box of each that is scored: a box that is empty
-    /// or reaches outside its image is an error naming the image.
-    private func load(_ rows: [BoxedImage], root: String, boxesPath: String) throws -> (images: [Image], regions: [PixelBox]) {
-        var images: [Image] = [], regions: [PixelBox] = []
-        for row in rows {
-            let path = URL(fileURLWithPath: root).appendingPathComponent(row.file).path
-            let image = try Image(contentsOf: path), region = row.box(box)
-            let described = "its \(box.rawValue) box in \(boxesPath) (\(region.x), \(region.y), \(region.width)×\(region.height))"
-            guard !region.isEmpty else {
-                throw CommandFailure("\(path): \(described) is empty\(box == .tight ? "; --box full scores the whole box" : "")")
-            }
-            guard region.fits(width: image.width, height: image.height) else {
-                throw CommandFailure("\(path): \(described) reaches outside the \(image.width)×\(image.height) image")
-            }
-            images.append(image)
-            regions.append(region)
-        }
-        return (images, regions)
     }
 
     static func table(_ report: Report) -> String {

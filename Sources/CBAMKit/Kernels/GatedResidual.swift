@@ -13,16 +13,18 @@ enum GatedResidual {
         precondition(x.layout == .blocked && (shortcut?.shape ?? x.shape) == x.shape)
         let out = Tensor(shape: x.shape, layout: .blocked)
         let (c, hw, blocks) = (x.channels, x.spatial, x.channelBlocks)
+        // Raw pointers, taken once: the loop runs once per vector.
+        let (xData, outData, spatial, shortcutData) = (x.data, out.data, spatialScale?.data, shortcut?.data)
         Parallel.forEach(x.batch * blocks, minimumPerThread: 2) { row in
             let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
             let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
-            let start = row * hw * 16
+            let start = row * hw * 16, pixels = spatial.map { $0 + image * hw }
             for p in 0..<hw {
                 let i = start + p * 16
-                var v = x.data.vector(at: i) * s
-                if let spatialScale { v *= spatialScale.data[image * hw + p] }
-                if let shortcut { v += shortcut.data.vector(at: i) }
-                out.data.setVector(relu ? v.relu() : v, at: i)
+                var v = xData.vector(at: i) * s
+                if let pixels { v *= pixels[p] }
+                if let shortcutData { v += shortcutData.vector(at: i) }
+                outData.setVector(relu ? v.relu() : v, at: i)
             }
         }
         return out

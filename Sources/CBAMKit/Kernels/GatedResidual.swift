@@ -13,16 +13,18 @@ enum GatedResidual {
         precondition(x.layout == .blocked && (shortcut?.shape ?? x.shape) == x.shape)
         let out = Tensor(shape: x.shape, layout: .blocked)
         let (c, hw, blocks) = (x.channels, x.spatial, x.channelBlocks)
+        // Raw pointers, taken once: the loop runs once per vector.
+        let (xData, outData, spatial, shortcutData) = (x.data, out.data, spatialScale?.data, shortcut?.data)
         Parallel.forEach(x.batch * blocks, minimumPerThread: 2) { row in
             let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
             let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
-            let start = row * hw * 16
+            let start = row * hw * 16, pixels = spatial.map { $0 + image * hw }
             for p in 0..<hw {
                 let i = start + p * 16
-                var v = x.data.vector(at: i) * s
-                if let spatialScale { v *= spatialScale.data[image * hw + p] }
-                if let shortcut { v += shortcut.data.vector(at: i) }
-                out.data.setVector(relu ? v.relu() : v, at: i)
+                var v = xData.vector(at: i) * s
+                if let pixels { v *= pixels[p] }
+                if let shortcutData { v += shortcutData.vector(at: i) }
+                outData.setVector(relu ? v.relu() : v, at: i)
             }
         }
         return out
@@ -45,11 +47,11 @@ enum GatedResidual {
         withPointers(extra) { pool in
             Parallel.forEach(n * blocks, minimumPerThread: 2) { row in
                 let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
-                let start = row * hw * 16
+                let start = row * hw * 16, lanes = Pooling.channelLanes(block: block, channels: c)
                 var sum = Vector()
                 for p in 0..<hw {
                     let i = start + p * 16
-                    sum += gatedGradient(gData, i, image, block, p, hw, c, spatial, pool) * xData.vector(at: i)
+                    sum += gatedGradient(gData, i, image, block, p, hw, c, lanes, spatial, pool) * xData.vector(at: i)
                 }
                 for lane in 0..<min(16, c - block * 16) { result.data[image * c + block * 16 + lane] = sum[lane] }
             }
@@ -58,22 +60,39 @@ enum GatedResidual {
     }
 
     /// Σ over channels of g·x·channelScale per (image, pixel), as [N, 1, H, W] (the
-    /// shape of a spatial scale): its gradient.
-    static func spatialScaleGradient(_ g: Tensor, _ x: Tensor, channelScale: Tensor?) -> Tensor {
+    /// shape of a spatial scale): its gradient. With `output`, g is dy masked by the
+    /// ReLU as in `maskedGradient`, computed in the same pass and returned (CBAM's
+    /// backward starts here, so that dy and g are read once for both); else g = dy.
+    ///
+    /// Each pixel's channel blocks are added lane by lane first, so that one
+    /// horizontal sum per pixel remains.
+    static func spatialScaleGradient(_ dy: Tensor, _ x: Tensor, channelScale: Tensor?,
+                                     maskedBy output: Tensor? = nil) -> (masked: Tensor, gradient: Tensor) {
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
-        let result = Tensor.zeros([n, 1, x.height, x.width])
+        let result = Tensor(shape: [n, 1, x.height, x.width])
+        let g = output == nil ? dy : Tensor(shape: dy.shape, layout: .blocked)
+        let (dyData, gData, xData, outData) = (dy.data, g.data, x.data, output?.data)
         Parallel.forEach(n, minimumPerThread: 1) { image in
             let sums = result.data + image * hw
-            for block in 0..<blocks {
-                let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
-                let start = (image * blocks + block) * hw * 16
-                for p in 0..<hw {
-                    let i = start + p * 16
-                    sums[p] += (g.data.vector(at: i) * x.data.vector(at: i) * s).sum()
+            let scales = UnsafeMutablePointer<Vector>.allocate(capacity: blocks)
+            defer { scales.deallocate() }
+            for block in 0..<blocks { scales[block] = Pooling.channelScale(channelScale, image: image, block: block, channels: c) }
+            let first = image * blocks * hw * 16
+            for p in 0..<hw {
+                var sum = Vector()
+                for block in 0..<blocks {
+                    let i = first + (block * hw + p) * 16
+                    var d = dyData.vector(at: i)
+                    if let outData {
+                        d = d.masked(by: outData.vector(at: i))
+                        gData.setVector(d, at: i)
+                    }
+                    sum += d * xData.vector(at: i) * scales[block]
                 }
+                sums[p] = sum.sum()
             }
         }
-        return result
+        return (g, result)
     }
 
     /// ∂x = dgated ⊙ channelScale + averageGradient/(H·W) + the maximum-pool
@@ -91,10 +110,10 @@ enum GatedResidual {
                 if let average {
                     for lane in 0..<min(16, c - block * 16) { spread[lane] = average.data[image * c + block * 16 + lane] / Float(hw) }
                 }
-                let start = row * hw * 16
+                let start = row * hw * 16, lanes = Pooling.channelLanes(block: block, channels: c)
                 for p in 0..<hw {
                     let i = start + p * 16
-                    dxData.setVector(gatedGradient(gData, i, image, block, p, hw, c, spatial, pool) * s + spread, at: i)
+                    dxData.setVector(gatedGradient(gData, i, image, block, p, hw, c, lanes, spatial, pool) * s + spread, at: i)
                 }
                 if let maximum { Pooling.scatterMaximum(maximum, argmax, into: dx, image: image, block: block) }
             }
@@ -102,15 +121,16 @@ enum GatedResidual {
         return dx
     }
 
-    /// dgated at one pixel's block: g ⊙ spatialScale + the channel pooling's gradient.
-    /// Raw pointers only: this runs once per vector, where reference counting would show.
+    /// dgated at one pixel's block: g ⊙ spatialScale + the channel pooling's gradient
+    /// (`lanes`: the block's `Pooling.channelLanes`). Raw pointers only: this runs once
+    /// per vector, where reference counting would show.
     @inline(__always)
     private static func gatedGradient(_ g: UnsafeMutablePointer<Float>, _ i: Int, _ image: Int, _ block: Int, _ p: Int,
-                                      _ hw: Int, _ c: Int, _ spatialScale: UnsafeMutablePointer<Float>?,
+                                      _ hw: Int, _ c: Int, _ lanes: Vector, _ spatialScale: UnsafeMutablePointer<Float>?,
                                       _ pool: ChannelPoolGradient.Pointers?) -> Vector {
         var d = g.vector(at: i)
         if let spatialScale { d *= spatialScale[image * hw + p] }
-        if let pool { d += Pooling.overChannelsGradient(pool, image: image, block: block, pixel: p, channels: c) }
+        if let pool { d += Pooling.overChannelsGradient(pool, image: image, block: block, pixel: p, channelLanes: lanes, channels: c) }
         return d
     }
 

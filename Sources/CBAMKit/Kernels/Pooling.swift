@@ -4,13 +4,14 @@ import OneDNN
 /// over space (per channel: average and maximum) and over channels (per pixel:
 /// maximum and mean).
 enum Pooling {
-    /// Average and maximum of each channel over H×W, as plain [N, C], and the
-    /// position (0..<H·W) of each maximum.
-    static func overSpace(_ x: Tensor) -> (average: Tensor, maximum: Tensor, argmax: [Int32]) {
+    /// Average and maximum of each channel over H×W, as plain [N, C], and, when
+    /// `locatingMaxima` (the maximum's backward needs them), the position (0..<H·W)
+    /// of each maximum.
+    static func overSpace(_ x: Tensor, locatingMaxima: Bool = true) -> (average: Tensor, maximum: Tensor, argmax: [Int32]) {
         precondition(x.layout == .blocked)
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
         let average = Tensor(shape: [n, c]), maximum = Tensor(shape: [n, c])
-        var argmax = [Int32](repeating: 0, count: n * c)
+        var argmax = [Int32](repeating: 0, count: locatingMaxima ? n * c : 0)
         argmax.withUnsafeMutableBufferPointer { argmax in
             Parallel.forEach(n * blocks, minimumPerThread: 2) { row in
                 let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
@@ -21,13 +22,13 @@ enum Pooling {
                     sum += v
                     let better = v .> best
                     best.replace(with: v, where: better)
-                    at.replace(with: Int32(p), where: better)
+                    if locatingMaxima { at.replace(with: Int32(p), where: better) }
                 }
                 for lane in 0..<min(16, c - block * 16) {
                     let channel = block * 16 + lane
                     average.data[image * c + channel] = sum[lane] / Float(hw)
                     maximum.data[image * c + channel] = best[lane]
-                    argmax[image * c + channel] = at[lane]
+                    if locatingMaxima { argmax[image * c + channel] = at[lane] }
                 }
             }
         }
@@ -65,42 +66,43 @@ enum Pooling {
     /// Per pixel, the maximum and the mean over the channels of x (scaled per
     /// channel by `scale` [N, C] when given, without writing the scaled tensor):
     /// a plain [N, 2, H, W] tensor (maximum first, as the official CBAM code orders
-    /// it) and the channel of each maximum (the lowest channel among equal maxima).
+    /// it) and, when `locatingMaxima` (backward needs them; inference does not), the
+    /// channel of each maximum (the lowest channel among equal maxima).
     ///
     /// Each pixel's channel blocks are combined lane by lane first, so that one
-    /// horizontal sum and maximum per pixel remain, not one per block.
-    static func overChannels(_ x: Tensor, scale: Tensor? = nil) -> (pooled: Tensor, argmax: [Int32]) {
+    /// horizontal sum and maximum per pixel remain, not one per block (channels in
+    /// order up to 16, as PyTorch adds them). The maximum and the search for the
+    /// winning lane are halving trees; channel numbers ride in float lanes (exact
+    /// below 2²⁴), as integer vector minima have no SSE2 instruction.
+    static func overChannels(_ x: Tensor, scale: Tensor? = nil, locatingMaxima: Bool = true) -> (pooled: Tensor, argmax: [Int32]) {
         precondition(x.layout == .blocked)
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
         let pooled = Tensor(shape: [n, 2, x.height, x.width])
-        var argmax = [Int32](repeating: 0, count: n * hw)
-        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        var argmax = [Int32](repeating: 0, count: locatingMaxima ? n * hw : 0)
+        // −∞ in the padding lanes of the last block, which must not win the maximum.
+        let padding = Vector().replacing(with: -.infinity, where: channelLanes(block: blocks - 1, channels: c) .== 0)
         argmax.withUnsafeMutableBufferPointer { argmax in
             Parallel.forEach(n, minimumPerThread: 1) { image in
                 let maxima = pooled.data + image * 2 * hw, means = maxima + hw
-                let at = argmax.baseAddress! + image * hw
-                // Per block: its scale, and −∞ in the padding lanes (which must not win the maximum).
-                let scales = (0..<blocks).map { channelScale(scale, image: image, block: $0, channels: c) }
-                let paddings = (0..<blocks).map { block -> Vector in
-                    var padding = Vector()
-                    for lane in min(16, c - block * 16)..<16 { padding[lane] = -.infinity }
-                    return padding
-                }
+                let scales = UnsafeMutablePointer<Vector>.allocate(capacity: blocks)
+                defer { scales.deallocate() }
+                for block in 0..<blocks { scales[block] = channelScale(scale, image: image, block: block, channels: c) }
                 let first = x.data + image * blocks * hw * 16
                 for p in 0..<hw {
-                    var sum = Vector(), best = Vector(repeating: -.infinity), bestChannel = SIMD16<Int32>()
+                    var sum = Vector(), best = Vector(repeating: -.infinity), bestChannel = Vector()
                     for block in 0..<blocks {
                         let v = first.vector(at: (block * hw + p) * 16) * scales[block]
                         sum += v
-                        let candidate = v + paddings[block]
-                        let better = candidate .> best
-                        best.replace(with: candidate, where: better)
-                        bestChannel.replace(with: lanes &+ Int32(block * 16), where: better)
+                        let better = (block == blocks - 1 ? v + padding : v) .> best
+                        best.replace(with: v, where: better)
+                        if locatingMaxima { bestChannel.replace(with: Vector.laneNumbers + Float(block * 16), where: better) }
                     }
-                    let m = best.max()
+                    let m = best.horizontalMax()
                     maxima[p] = m
                     means[p] = sum.sum() / Float(c)
-                    at[p] = SIMD16<Int32>(repeating: .max).replacing(with: bestChannel, where: best .== m).min()
+                    if locatingMaxima {
+                        argmax[image * hw + p] = Int32(Vector(repeating: .infinity).replacing(with: bestChannel, where: best .== m).horizontalMin())
+                    }
                 }
             }
         }
@@ -115,15 +117,21 @@ enum Pooling {
         return s
     }
 
-    /// The gradient that `overChannels` sends to one pixel's block of channels:
-    /// the maximum's gradient to the winning channel, the mean's spread over all C.
+    /// Ones in the lanes of a block that hold channels, zeros in its padding.
     @inline(__always)
-    static func overChannelsGradient(_ pool: ChannelPoolGradient.Pointers, image: Int, block: Int, pixel p: Int, channels c: Int) -> Vector {
+    static func channelLanes(block: Int, channels c: Int) -> Vector {
+        Vector(repeating: 1).replacing(with: 0, where: Vector.laneNumbers .>= Float(c - block * 16))
+    }
+
+    /// The gradient that `overChannels` sends to one pixel's block of channels:
+    /// the maximum's gradient to the winning channel, the mean's spread over all C
+    /// (`channelLanes`: the block's `channelLanes`). Without a branch or a lane store:
+    /// the winner is in a given block for one pixel in `blocks` or so, unpredictably.
+    @inline(__always)
+    static func overChannelsGradient(_ pool: ChannelPoolGradient.Pointers, image: Int, block: Int, pixel p: Int,
+                                     channelLanes: Vector, channels c: Int) -> Vector {
         let base = pool.pooled + image * 2 * pool.spatial
-        var g = Vector(repeating: base[pool.spatial + p] / Float(c))
-        for lane in min(16, c - block * 16)..<16 { g[lane] = 0 }
-        let winner = Int(pool.argmax[image * pool.spatial + p]) - block * 16
-        if winner >= 0 && winner < 16 { g[winner] += base[p] }
-        return g
+        let winner = Float(Int(pool.argmax[image * pool.spatial + p]) - block * 16)
+        return channelLanes * (base[pool.spatial + p] / Float(c)) + Vector().replacing(with: base[p], where: Vector.laneNumbers .== winner)
     }
 }

@@ -38,8 +38,8 @@ public final class Conv2d: Layer, PrecisionSelectable {
                                   values: initialisation.values(count: count, fanIn: inputChannels * kernel * kernel,
                                                                 fanOut: outputChannels * kernel * kernel, generator: &generator)))
         self.bias = bias ? Parameter(Tensor.zeros([outputChannels])) : nil
-        direct = DirectConvolution.handles(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
-                                           input: .plain, output: outputLayout)
+        direct = DirectConvolution.handles(inputChannels: inputChannels, outputChannels: outputChannels, kernel: kernel,
+                                           stride: stride, padding: padding, input: .plain, output: outputLayout)
             ? DirectConvolution(inputChannels: inputChannels, outputChannels: outputChannels, kernel: kernel, padding: padding) : nil
     }
 

@@ -6,7 +6,14 @@ public final class Linear: Layer, PrecisionSelectable {
     public let bias: Parameter?
     public let inputFeatures, outputFeatures: Int
     /// fp32, or bf16 operands with fp32 results (the products only; the bias adds in fp32).
+    /// Products below `smallestBF16Product` run in fp32 whatever this says.
     public var precision = Precision.fp32
+
+    /// Multiply-adds (rows · in · out) below which a product runs in fp32 even in bf16:
+    /// converting the operands then costs more than bf16 saves. CBAM's and SE's
+    /// bottleneck MLPs and the head are such products (resnet-small with CBAM, batch
+    /// 128: its products took 3.6 ms of a training step in bf16, 1.7 ms in fp32).
+    public static let smallestBF16Product = 1 << 22
 
     private var products: [MatrixMultiply.Geometry: MatrixMultiply] = [:]
     private var input: Tensor?
@@ -27,7 +34,12 @@ public final class Linear: Layer, PrecisionSelectable {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
-    private func product(_ geometry: MatrixMultiply.Geometry) -> MatrixMultiply {
+    /// The precision the products of a pass over `rows` rows run in.
+    private func precision(rows: Int) -> Precision {
+        rows * inputFeatures * outputFeatures >= Linear.smallestBF16Product ? precision : .fp32
+    }
+
+    private func product(_ geometry: MatrixMultiply.Geometry, _ precision: Precision) -> MatrixMultiply {
         var g = geometry
         g.precision = precision
         if let p = products[g] { return p }
@@ -56,10 +68,10 @@ public final class Linear: Layer, PrecisionSelectable {
     }
 
     private func run(_ x: Tensor, _ mode: Mode, into y: Tensor, epilogue: MatrixMultiply.Epilogue) -> Tensor {
-        Profiler.measure(Profiler.kind("linear", precision)) {
+        let rows = x.count / inputFeatures, precision = precision(rows: rows)
+        return Profiler.measure(Profiler.kind("linear", precision)) {
             precondition(x.layout == .plain && x.shape.last == inputFeatures, "Linear expects [..., \(inputFeatures)], got \(x.shape)")
-            let rows = x.count / inputFeatures
-            product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil, epilogue: epilogue))
+            product(.init(m: rows, n: outputFeatures, k: inputFeatures, transposeB: true, hasBias: bias != nil, epilogue: epilogue), precision)
                 .run(x.data, weight.value.data, bias: bias?.value.data, into: y.data)
             input = mode.keepsActivations ? x : nil
             return y
@@ -68,14 +80,14 @@ public final class Linear: Layer, PrecisionSelectable {
 
     /// ∂x = dy·W; fills ∂W = dyᵀ·x and ∂b = Σ rows of dy.
     public func backward(_ dy: Tensor) -> Tensor {
-        Profiler.measure(Profiler.kind("linear", precision)) {
-            guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
-            let rows = x.count / inputFeatures
-            product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true))
+        guard let x = input else { preconditionFailure("Linear.backward without a forward that keeps activations") }
+        let rows = x.count / inputFeatures, precision = precision(rows: rows)
+        return Profiler.measure(Profiler.kind("linear", precision)) {
+            product(.init(m: outputFeatures, n: inputFeatures, k: rows, transposeA: true), precision)
                 .run(dy.data, x.data, into: weight.gradient.data)
             if let bias { ColumnSums.sum(dy.data, rows: rows, columns: outputFeatures, into: bias.gradient.data) }
             let dx = Tensor(shape: x.shape)
-            product(.init(m: rows, n: inputFeatures, k: outputFeatures)).run(dy.data, weight.value.data, into: dx.data)
+            product(.init(m: rows, n: inputFeatures, k: outputFeatures), precision).run(dy.data, weight.value.data, into: dx.data)
             return dx
         }
     }

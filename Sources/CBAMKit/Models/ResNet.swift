@@ -69,7 +69,7 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
             for block in stage { x = block.forward(x, self.mode(ofStage: k + 1, mode)) }
         }
         lastFeatures = x
-        return fc.forward(Pooling.overSpace(x).average, mode)
+        return fc.forward(Pooling.overSpace(x, locatingMaxima: false).average, mode)
     }
 
     /// ∂L/∂features (blocked, the shape of `features`) from ∂L/∂logits, through the head

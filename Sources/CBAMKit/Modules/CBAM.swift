@@ -32,7 +32,7 @@ public final class CBAM: ResidualAttention {
         Profiler.measure("cbam gates") {
             let (features, shortcut) = input
             let mc = channelGate.forward(features, mode)
-            let (pooled, argmax) = Pooling.overChannels(features, scale: mc)
+            let (pooled, argmax) = Pooling.overChannels(features, scale: mc, locatingMaxima: mode.keepsActivations)
             let ms = spatialGate.forward(pooled, mode)
             let out = GatedResidual.forward(features, channelScale: mc, spatialScale: ms, shortcut: shortcut, relu: true)
             if mode.keepsActivations { self.features = features; output = out; channelMaximumAt = argmax }
@@ -47,9 +47,9 @@ public final class CBAM: ResidualAttention {
     public func backward(_ dy: Tensor) -> ResidualBranches {
         Profiler.measure("cbam gates") {
             let (f, out, mc, ms) = (features!, output!, channelGate.gate!, spatialGate.gate!)
-            let g = GatedResidual.maskedGradient(dy, output: out)
-            // Spatial gate: ∂Ms = Σ_c g·F′, then back through the 7×7 conv to the pooled maps.
-            let dMs = GatedResidual.spatialScaleGradient(g, f, channelScale: mc)
+            // Spatial gate: ∂Ms = Σ_c g·F′ (in the pass that masks dy into g), then back
+            // through the 7×7 conv to the pooled maps.
+            let (g, dMs) = GatedResidual.spatialScaleGradient(dy, f, channelScale: mc, maskedBy: out)
             let dPooled = spatialGate.backward(dMs)
             let poolGradient = ChannelPoolGradient(pooled: dPooled, argmax: channelMaximumAt)
             // Channel gate: ∂Mc = Σ_hw ∂F′·F, where ∂F′ = g·Ms + what the channel pooling sends back.

@@ -19,7 +19,7 @@ public final class ChannelGate: Layer {
 
     /// Mc as [N, C], from blocked features [N, C, H, W].
     public func forward(_ features: Tensor, _ mode: Mode) -> Tensor {
-        let (average, maximum, argmax) = Pooling.overSpace(features)
+        let (average, maximum, argmax) = Pooling.overSpace(features, locatingMaxima: mode.keepsActivations)
         let n = features.batch
         let o = mlp.forward(Tensor.stacking([average, maximum]), mode)
         let mc = Elementwise.sigmoid(Elementwise.add(o.rows(0..<n), o.rows(n..<2 * n)))

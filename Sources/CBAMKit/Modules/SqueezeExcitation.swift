@@ -26,7 +26,7 @@ public final class SqueezeExcitation: ResidualAttention {
     public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor {
         Profiler.measure("se gate") {
             let (features, shortcut) = input
-            let s = Elementwise.sigmoid(mlp.forward(Pooling.overSpace(features).average, mode))
+            let s = Elementwise.sigmoid(mlp.forward(Pooling.overSpace(features, locatingMaxima: false).average, mode))
             let out = GatedResidual.forward(features, channelScale: s, shortcut: shortcut, relu: true)
             scale = s
             if mode.keepsActivations { self.features = features; output = out }

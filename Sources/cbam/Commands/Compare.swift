@@ -74,7 +74,11 @@ struct Compare: ParsableCommand {
         let heldOut = DataSplit.evaluationFolder(directory)
         if heldOut != directory {
             let boxes = URL(fileURLWithPath: heldOut).appendingPathComponent("boxes.csv").path
-            if FileManager.default.fileExists(atPath: boxes) { comparison.localisationBoxes = (heldOut, boxes) }
+            if FileManager.default.fileExists(atPath: boxes) {
+                // Read now, so that a bad file stops the comparison before hours of training, not after.
+                _ = try BoxesFile.read(boxes, folder: heldOut)
+                comparison.localisationBoxes = (heldOut, boxes)
+            }
         }
         let compared = try kinds()
         let arithmetic = try setup.options(compared[0], epochs: epochs, seed: 0, channels: training.channels, classes: classes).precision

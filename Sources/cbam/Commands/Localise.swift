@@ -21,8 +21,9 @@ struct Localise: ParsableCommand {
 
             Examples:
               Datasets/cluttered-fashion-mnist.sh
-              cbam train Datasets/cluttered-fashion-mnist --image-size 56 --transform fit-whole --epochs 5
-              cbam localise Datasets/cluttered-fashion-mnist --model Models/cluttered-fashion-mnist-cbam.safetensors
+              cbam localise Datasets/cluttered-fashion-mnist --model Models/fashion-mnist-cluttered-cbam.safetensors
+              cbam train Datasets/cluttered-fashion-mnist --image-size 56 --transform fit-whole --epochs 6 --out mine.safetensors
+              cbam localise Datasets/cluttered-fashion-mnist --model mine.safetensors
               cbam localise Datasets/cluttered-fashion-mnist/test --box full --json
             """)
 

@@ -56,6 +56,15 @@ public final class Convolution {
     /// ∂L/∂output as the backward primitives read it (converted once in bf16), and as it is.
     private lazy var diffDst = Operand(ConvolutionDescriptors(geometry).output, geometry.precision, slot: .second)
     private lazy var plainDiffDst = Operand(ConvolutionDescriptors(geometry).output, .fp32, slot: .second)
+    /// The forward's bf16 input, when backward-weights reads bf16 too (`keepsBF16Input`).
+    private lazy var keptInput = BF16Copy.Kept(bytes: ConvolutionDescriptors(geometry).bf16InputBytes)
+
+    /// Training in bf16 where backward-weights is bf16 too (not strided, see `forWeightGradients`):
+    /// the forward keeps its bf16 copy of the input and backward-weights reads that, so the
+    /// input is converted once per step, and the caller need not keep the float32 input.
+    public var keepsBF16Input: Bool {
+        training && geometry.precision == .bf16 && geometry.forWeightGradients.precision == .bf16
+    }
 
     public init(_ geometry: Geometry, training: Bool) {
         self.geometry = geometry
@@ -85,7 +94,8 @@ public final class Convolution {
     /// output = input ⊛ weights (+ bias).
     public func forward(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>?,
                         output: UnsafeMutablePointer<Float>) {
-        var args = [(Argument.src, src.bind(input)), (Argument.weights, forwardWeights.load(padding?.padded(weights: weights) ?? weights)),
+        let source = keepsBF16Input ? src.bind(input, keepingCopyIn: keptInput) : src.bind(input)
+        var args = [(Argument.src, source), (Argument.weights, forwardWeights.load(padding?.padded(weights: weights) ?? weights)),
                     (Argument.dst, dst.bind(output))]
         if geometry.hasBias, let biasValues { args.append((Argument.bias, bias.bind(padding?.padded(bias: biasValues) ?? biasValues))) }
         forwardPrimitive.execute(args)
@@ -93,17 +103,19 @@ public final class Convolution {
 
     /// Given ∂L/∂output and the forward's input: weightGradient (OIHW) and biasGradient
     /// = ∂L/∂weights and ∂L/∂bias, overwritten, and inputGradient = ∂L/∂input when asked for.
-    public func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    /// `input` may be nil when `keepsBF16Input` (the forward kept its copy).
+    public func backward(input: UnsafePointer<Float>?, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                          weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
                          inputGradient: UnsafeMutablePointer<Float>?) {
         let dy = diffDst.bind(outputGradient)
         let dyForWeights = geometry.forWeightGradients.precision == geometry.precision ? dy : plainDiffDst.bind(outputGradient)
+        let source = keepsBF16Input ? backwardWeights.src.bindKept(keptInput) : backwardWeights.src.bind(input!)
         if let padding {
-            backwardWeights.run(input: input, outputGradient: dyForWeights, weightGradient: padding.weightGradient.pointer,
+            backwardWeights.run(source: source, outputGradient: dyForWeights, weightGradient: padding.weightGradient.pointer,
                                 biasGradient: biasGradient == nil ? nil : padding.biasGradient.pointer)
             padding.copyGradients(weights: weightGradient, bias: biasGradient)
         } else {
-            backwardWeights.run(input: input, outputGradient: dyForWeights, weightGradient: weightGradient, biasGradient: biasGradient)
+            backwardWeights.run(source: source, outputGradient: dyForWeights, weightGradient: weightGradient, biasGradient: biasGradient)
         }
         if let inputGradient {
             backwardData.run(outputGradient: dy, weights: padding?.padded(weights: weights) ?? weights, inputGradient: inputGradient)
@@ -125,6 +137,13 @@ private struct ConvolutionDescriptors {
     /// The bias as the descriptor functions take it: nil when the convolution has none.
     let optionalBias: dnnl_memory_desc_t?
     let strides, padding: [dnnl_dim_t]
+
+    /// The size of the input's bf16 copy.
+    var bf16InputBytes: Int {
+        var md = input
+        md.data_type = dnnl_bf16
+        return dnnl_memory_desc_get_size(&md)
+    }
 
     init(_ g: Convolution.Geometry) {
         input = memoryDescriptor(g.inputDims, tag: g.inputFormat.tag)
@@ -192,9 +211,10 @@ private final class BackwardWeights {
         hasBias = g.hasBias
     }
 
-    func run(input: UnsafePointer<Float>, outputGradient: dnnl_memory_t,
+    /// `source`: the forward's input, bound through `src`.
+    func run(source: dnnl_memory_t, outputGradient: dnnl_memory_t,
              weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?) {
-        var args = [(Argument.src, src.bind(input)), (Argument.diffDst, outputGradient),
+        var args = [(Argument.src, source), (Argument.diffDst, outputGradient),
                     (Argument.diffWeights, weights.target(weightGradient))]
         if hasBias, let biasGradient { args.append((Argument.diffBias, diffBias.bind(biasGradient))) }
         primitive.execute(args)

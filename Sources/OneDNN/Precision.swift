@@ -41,6 +41,22 @@ final class BF16Copy {
         reorder.run(values, buffer)
         return handle.bind(buffer)
     }
+
+    /// A bf16 copy owned by its user, for values read again later (a convolution's input,
+    /// read by the forward and again by backward-weights).
+    final class Kept {
+        let buffer: AlignedBuffer
+        init(bytes: Int) { buffer = AlignedBuffer(count: (bytes + 3) / 4) }
+    }
+
+    /// As `convert`, into `kept`.
+    func convert(_ values: UnsafeRawPointer, into kept: Kept) -> dnnl_memory_t {
+        precondition(kept.buffer.count * 4 >= handle.byteCount, "the kept copy is too small")
+        reorder.run(values, kept.buffer.pointer)
+        return handle.bind(kept.buffer.pointer)
+    }
+
+    var byteCount: Int { handle.byteCount }
 }
 
 /// Memory for the bf16 copies a primitive reads during one call, shared by every

@@ -23,9 +23,10 @@ public final class BatchNorm2d: Layer {
     /// compute what one process with the whole batch would. nil: this process's batch alone.
     public var globalBatch: Communicator?
 
-    // Saved by forward for backward.
+    // Saved by forward for backward. Not the output: the fused ReLU's gate is recomputed
+    // from the input, so the output lives only as long as the layer after needs it.
     private var input: Tensor?
-    private var output: Tensor?
+    private var forwardAffine: ChannelKernels.ReLUGate?
     private var mean: [Float] = []
     private var inverseStd: [Float] = []
     private var usedBatchStatistics = false
@@ -77,7 +78,8 @@ public final class BatchNorm2d: Layer {
             let shift = (0..<c).map { beta[$0] - mean[$0] * scale[$0] }
             let y = ChannelKernels.affine(x, uScale: scale, shift: shift, relu: fusedReLU)
             usedBatchStatistics = mode.usesBatchStatistics
-            if mode.keepsActivations { input = x; output = y } else { input = nil; output = nil }
+            input = mode.keepsActivations ? x : nil
+            forwardAffine = mode.keepsActivations && fusedReLU ? ChannelKernels.ReLUGate(scale: scale, shift: shift) : nil
             return y
         }
     }
@@ -97,13 +99,12 @@ public final class BatchNorm2d: Layer {
     /// (∂x = γ/σ·dz alone after a forward on running statistics: μ and σ are constants then.)
     public func backward(_ dy: Tensor) -> Tensor {
         Profiler.measure("batchnorm") {
-            guard let x = input, let y = output else { preconditionFailure("BatchNorm2d.backward without a forward that keeps activations") }
+            guard let x = input else { preconditionFailure("BatchNorm2d.backward without a forward that keeps activations") }
             let c = x.channels
-            let mask = fusedReLU ? y : nil
-            // dz = dy (masked by the ReLU); Σdz and Σdz·x give both parameter gradients
+            // dz = dy (where the ReLU passed); Σdz and Σdz·x give both parameter gradients
             // (this rank's share of them: the gradient sum adds the others'); ∂x needs the
             // sums over the batch the statistics came from.
-            let (sumDz, sumDzX) = ChannelKernels.sums(dy, x, mask: mask)
+            let (sumDz, sumDzX) = ChannelKernels.sums(dy, x, gate: forwardAffine)
             let (batchSumDz, batchSumDzX, m) = usedBatchStatistics ? acrossRanks(sumDz, sumDzX, count: x.count / c)
                                                                    : (sumDz, sumDzX, Double(x.count / c))
             var k = [Float](repeating: 0, count: c), p = k, q = k
@@ -126,7 +127,7 @@ public final class BatchNorm2d: Layer {
             }
             weight.gradient.assign(weightGradient)
             bias.gradient.assign(biasGradient)
-            return ChannelKernels.affine(dy, uScale: k, mask: mask, v: x, vScale: p, shift: q, relu: false)
+            return ChannelKernels.affine(dy, uScale: k, gate: forwardAffine, v: x, vScale: p, shift: q, relu: false)
         }
     }
 

@@ -17,7 +17,10 @@ public final class Conv2d: Layer, PrecisionSelectable {
     private var primitives: [PrimitiveKey: Convolution] = [:]
     /// Tiny plain convolutions (CBAM's 2 → 1 spatial conv) skip oneDNN, which has no fast kernel for them.
     private let direct: DirectConvolution?
+    /// The forward's input, for backward: none when the primitive kept a bf16 copy of it
+    /// (`Convolution.keepsBF16Input`), so that the float32 tensor can go back to the pool.
     private var input: Tensor?
+    private var inputShape: [Int] = [], inputLayout = Layout.plain
     private var lastPrimitive: Convolution?
 
     private struct PrimitiveKey: Hashable {
@@ -80,6 +83,7 @@ public final class Conv2d: Layer, PrecisionSelectable {
         precondition(x.shape.count == 4 && x.channels == inputChannels,
                      "Conv2d expects [N, \(inputChannels), H, W], got \(x.shape)")
         input = mode.keepsActivations ? x : nil
+        (inputShape, inputLayout) = (x.shape, x.layout)
         if let direct, x.layout == .plain {
             let y = Tensor(shape: outputShape(for: x.shape), layout: .plain)
             direct.forward(x, weights: weights, bias: bias, into: y)
@@ -101,6 +105,7 @@ public final class Conv2d: Layer, PrecisionSelectable {
         let y = Tensor(shape: outputShape(for: x.shape), layout: outputLayout)
         primitive.forward(input: x.data, weights: weights, bias: bias, output: y.data)
         lastPrimitive = primitive
+        if primitive.keepsBF16Input { input = nil }
         return y
     }
 
@@ -113,18 +118,21 @@ public final class Conv2d: Layer, PrecisionSelectable {
     @discardableResult
     public func backward(_ dy: Tensor, inputGradient: Bool) -> Tensor? {
         Profiler.measure(profileKind) {
-            guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
             if let direct, lastPrimitive == nil {
+                guard let x = input else { preconditionFailure("Conv2d.backward without a forward that keeps activations") }
                 direct.backwardWeights(x, dy, weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data)
                 guard inputGradient else { return nil }
                 let dx = Tensor(shape: x.shape, layout: .plain)
                 direct.backwardData(dy, weights: weight.value.data, into: dx)
                 return dx
             }
-            let dx = inputGradient ? Tensor(shape: x.shape, layout: x.layout) : nil
-            lastPrimitive!.backward(input: x.data, outputGradient: dy.data, weights: weight.value.data,
-                                    weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data,
-                                    inputGradient: dx?.data)
+            guard let primitive = lastPrimitive, input != nil || primitive.keepsBF16Input else {
+                preconditionFailure("Conv2d.backward without a forward that keeps activations")
+            }
+            let dx = inputGradient ? Tensor(shape: inputShape, layout: inputLayout) : nil
+            primitive.backward(input: input?.data, outputGradient: dy.data, weights: weight.value.data,
+                               weightGradient: weight.gradient.data, biasGradient: bias?.gradient.data,
+                               inputGradient: dx?.data)
             return dx
         }
     }

@@ -1,4 +1,3 @@
-import Foundation
 import OneDNN
 
 /// Elementwise maps over whole tensors (any layout: they touch padding lanes too,

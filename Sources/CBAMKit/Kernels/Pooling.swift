@@ -141,7 +141,9 @@ enum Pooling {
     /// One pixel's channel blocks (`first`: its image), scaled, combined lane by lane:
     /// their sums, their maxima (−∞ in padding lanes: `padding` is added to the last
     /// block) and, when `locating`, the channel of each lane's maximum.
-    @inline(__always)
+    /// Transparent: `@inline(__always)` left the per-pixel call out of line, a call
+    /// per pixel that cost training a few per cent of the pooling.
+    @_transparent
     private static func combineBlocks(_ first: UnsafeMutablePointer<Float>, pixel p: Int, spatial hw: Int, blocks: Int,
                                       scales: UnsafePointer<Vector>, padding: Vector,
                                       locating: Bool) -> (sum: Vector, maximum: Vector, channel: Vector) {

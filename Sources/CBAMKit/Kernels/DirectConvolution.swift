@@ -25,14 +25,17 @@ struct DirectConvolution {
 
     /// y = x ⊛ w (+ b), for every image.
     func forward(_ x: Tensor, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, into y: Tensor) {
+        Parallel.forEach(x.batch) { image in forward(x, image: image, weights: w, bias: bias, into: y) }
+    }
+
+    /// `forward` of one image.
+    func forward(_ x: Tensor, image: Int, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, into y: Tensor) {
         let taps = kernel * kernel
-        Parallel.forEach(x.batch) { image in
-            let window = PaddedPlanes(x, image: image, padding: padding)
-            defer { window.deallocate() }
-            for o in 0..<outputChannels {
-                correlate(window, kernels: w + o * inputChannels * taps, initial: bias?[o] ?? 0,
-                          into: y.data + (image * outputChannels + o) * y.spatial, height: y.height, width: y.width)
-            }
+        let window = PaddedPlanes(x, image: image, padding: padding)
+        defer { window.deallocate() }
+        for o in 0..<outputChannels {
+            correlate(window, kernels: w + o * inputChannels * taps, initial: bias?[o] ?? 0,
+                      into: y.data + (image * outputChannels + o) * y.spatial, height: y.height, width: y.width)
         }
     }
 

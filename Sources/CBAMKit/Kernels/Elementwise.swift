@@ -1,4 +1,3 @@
-import Foundation
 import OneDNN
 
 /// Elementwise maps over whole tensors (any layout: they touch padding lanes too,
@@ -32,13 +31,7 @@ enum Elementwise {
     /// dy where the ReLU's output y was positive.
     static func reluBackward(_ dy: Tensor, output y: Tensor) -> Tensor { map(dy, y) { g, y in g.masked(by: y) } }
 
-    static func sigmoid(_ x: Tensor) -> Tensor {
-        map(x) { v, _ in
-            var out = Vector()
-            for i in 0..<16 { out[i] = 1 / (1 + Foundation.exp(-v[i])) }
-            return out
-        }
-    }
+    static func sigmoid(_ x: Tensor) -> Tensor { map(x) { v, _ in v.sigmoid() } }
     /// dy · s · (1 − s), from the sigmoid's output s.
     static func sigmoidBackward(_ dy: Tensor, output s: Tensor) -> Tensor { map(dy, s) { g, s in g * s * (1 - s) } }
 

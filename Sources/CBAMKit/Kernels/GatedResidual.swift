@@ -12,22 +12,31 @@ enum GatedResidual {
                         shortcut: Tensor? = nil, relu: Bool) -> Tensor {
         precondition(x.layout == .blocked && (shortcut?.shape ?? x.shape) == x.shape)
         let out = Tensor(shape: x.shape, layout: .blocked)
-        let (c, hw, blocks) = (x.channels, x.spatial, x.channelBlocks)
-        // Raw pointers, taken once: the loop runs once per vector.
-        let (xData, outData, spatial, shortcutData) = (x.data, out.data, spatialScale?.data, shortcut?.data)
+        let (c, blocks) = (x.channels, x.channelBlocks)
         Parallel.forEach(x.batch * blocks, minimumPerThread: 2) { row in
             let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
-            let s = Pooling.channelScale(channelScale, image: image, block: block, channels: c)
-            let start = row * hw * 16, pixels = spatial.map { $0 + image * hw }
-            for p in 0..<hw {
-                let i = start + p * 16
-                var v = xData.vector(at: i) * s
-                if let pixels { v *= pixels[p] }
-                if let shortcutData { v += shortcutData.vector(at: i) }
-                outData.setVector(relu ? v.relu() : v, at: i)
-            }
+            forward(x, row: row, channelScale: Pooling.channelScale(channelScale, image: image, block: block, channels: c),
+                    spatialScale: spatialScale, shortcut: shortcut, relu: relu, into: out)
         }
         return out
+    }
+
+    /// `forward` of one block of 16 channels of one image (`row` = image · blocks +
+    /// block), with that block's channel scale as a vector.
+    @inline(__always)
+    static func forward(_ x: Tensor, row: Int, channelScale s: Vector, spatialScale: Tensor?, shortcut: Tensor?,
+                        relu: Bool, into out: Tensor) {
+        let hw = x.spatial, start = row * hw * 16
+        // Raw pointers, taken once: the loop runs once per vector.
+        let (xData, outData, shortcutData) = (x.data, out.data, shortcut?.data)
+        let pixels = spatialScale.map { $0.data + row / x.channelBlocks * hw }
+        for p in 0..<hw {
+            let i = start + p * 16
+            var v = xData.vector(at: i) * s
+            if let pixels { v *= pixels[p] }
+            if let shortcutData { v += shortcutData.vector(at: i) }
+            outData.setVector(relu ? v.relu() : v, at: i)
+        }
     }
 
     /// The gradient entering the gated product, g = dy where out > 0 (all of dy without

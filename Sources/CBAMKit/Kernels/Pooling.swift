@@ -9,30 +9,38 @@ enum Pooling {
     /// of each maximum.
     static func overSpace(_ x: Tensor, locatingMaxima: Bool = true) -> (average: Tensor, maximum: Tensor, argmax: [Int32]) {
         precondition(x.layout == .blocked)
-        let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
+        let (n, c, blocks) = (x.batch, x.channels, x.channelBlocks)
         let average = Tensor(shape: [n, c]), maximum = Tensor(shape: [n, c])
         var argmax = [Int32](repeating: 0, count: locatingMaxima ? n * c : 0)
         argmax.withUnsafeMutableBufferPointer { argmax in
             Parallel.forEach(n * blocks, minimumPerThread: 2) { row in
                 let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
-                let start = row * hw * 16
-                var sum = Vector(), best = Vector(repeating: -.infinity), at = SIMD16<Int32>()
-                for p in 0..<hw {
-                    let v = x.data.vector(at: start + p * 16)
-                    sum += v
-                    let better = v .> best
-                    best.replace(with: v, where: better)
-                    if locatingMaxima { at.replace(with: Int32(p), where: better) }
-                }
+                let (mean, best, at) = overSpace(x, row: row, locatingMaxima: locatingMaxima)
                 for lane in 0..<min(16, c - block * 16) {
                     let channel = block * 16 + lane
-                    average.data[image * c + channel] = sum[lane] / Float(hw)
+                    average.data[image * c + channel] = mean[lane]
                     maximum.data[image * c + channel] = best[lane]
                     if locatingMaxima { argmax[image * c + channel] = at[lane] }
                 }
             }
         }
         return (average, maximum, argmax)
+    }
+
+    /// `overSpace` of one block of 16 channels of one image (`row` = image · blocks +
+    /// block), as vectors: the averages, the maxima and where the maxima are.
+    @inline(__always)
+    static func overSpace(_ x: Tensor, row: Int, locatingMaxima: Bool) -> (average: Vector, maximum: Vector, at: SIMD16<Int32>) {
+        let hw = x.spatial, first = x.data + row * hw * 16
+        var sum = Vector(), best = Vector(repeating: -.infinity), at = SIMD16<Int32>()
+        for p in 0..<hw {
+            let v = first.vector(at: p * 16)
+            sum += v
+            let better = v .> best
+            best.replace(with: v, where: better)
+            if locatingMaxima { at.replace(with: Int32(p), where: better) }
+        }
+        return (sum / Float(hw), best, at)
     }
 
     /// ∂x of `overSpace`: the average's gradient spread evenly, the maximum's sent to
@@ -79,34 +87,75 @@ enum Pooling {
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
         let pooled = Tensor(shape: [n, 2, x.height, x.width])
         var argmax = [Int32](repeating: 0, count: locatingMaxima ? n * hw : 0)
-        // −∞ in the padding lanes of the last block, which must not win the maximum.
-        let padding = Vector().replacing(with: -.infinity, where: channelLanes(block: blocks - 1, channels: c) .== 0)
         argmax.withUnsafeMutableBufferPointer { argmax in
             Parallel.forEach(n, minimumPerThread: 1) { image in
-                let maxima = pooled.data + image * 2 * hw, means = maxima + hw
                 let scales = UnsafeMutablePointer<Vector>.allocate(capacity: blocks)
                 defer { scales.deallocate() }
                 for block in 0..<blocks { scales[block] = channelScale(scale, image: image, block: block, channels: c) }
-                let first = x.data + image * blocks * hw * 16
-                for p in 0..<hw {
-                    var sum = Vector(), best = Vector(repeating: -.infinity), bestChannel = Vector()
-                    for block in 0..<blocks {
-                        let v = first.vector(at: (block * hw + p) * 16) * scales[block]
-                        sum += v
-                        let better = (block == blocks - 1 ? v + padding : v) .> best
-                        best.replace(with: v, where: better)
-                        if locatingMaxima { bestChannel.replace(with: Vector.laneNumbers + Float(block * 16), where: better) }
-                    }
-                    let m = best.horizontalMax()
-                    maxima[p] = m
-                    means[p] = sum.sum() / Float(c)
-                    if locatingMaxima {
-                        argmax[image * hw + p] = Int32(Vector(repeating: .infinity).replacing(with: bestChannel, where: best .== m).horizontalMin())
-                    }
-                }
+                overChannels(x, image: image, scales: scales, into: pooled, argmax: locatingMaxima ? argmax.baseAddress! + image * hw : nil)
             }
         }
         return (pooled, argmax)
+    }
+
+    /// `overChannels` of one image, with its channel scales as one vector per block
+    /// (zeros past C), into its two planes of `pooled`; the maxima's channels into
+    /// `argmax` (hw of them) when given.
+    @inline(__always)
+    static func overChannels(_ x: Tensor, image: Int, scales: UnsafePointer<Vector>, into pooled: Tensor,
+                             argmax: UnsafeMutablePointer<Int32>?) {
+        let (c, hw, blocks) = (x.channels, x.spatial, x.channelBlocks)
+        // −∞ in the padding lanes of the last block, which must not win the maximum.
+        let padding = Vector().replacing(with: -.infinity, where: channelLanes(block: blocks - 1, channels: c) .== 0)
+        let maxima = pooled.data + image * 2 * hw, means = maxima + hw
+        let first = x.data + image * blocks * hw * 16
+        var start = 0
+        if argmax == nil {
+            // Without the maxima's channels, 16 pixels at a time, whose horizontal sums
+            // and maxima are taken together (`Vector.laneSums`).
+            withUnsafeTemporaryAllocation(of: Vector.self, capacity: 32) { buffer in
+                let (sums, bests) = (buffer.baseAddress!, buffer.baseAddress! + 16)
+                while start + 16 <= hw {
+                    for q in 0..<16 {
+                        (sums[q], bests[q], _) = combineBlocks(first, pixel: start + q, spatial: hw, blocks: blocks, scales: scales,
+                                                               padding: padding, locating: false)
+                    }
+                    maxima.setVector(Vector.laneMaxima(of: bests), at: start)
+                    means.setVector(Vector.laneSums(of: sums) / Float(c), at: start)
+                    start += 16
+                }
+            }
+        }
+        for p in start..<hw {
+            let (sum, best, bestChannel) = combineBlocks(first, pixel: p, spatial: hw, blocks: blocks, scales: scales,
+                                                         padding: padding, locating: argmax != nil)
+            let m = best.horizontalMax()
+            maxima[p] = m
+            means[p] = sum.sum() / Float(c)
+            if let argmax {
+                argmax[p] = Int32(Vector(repeating: .infinity).replacing(with: bestChannel, where: best .== m).horizontalMin())
+            }
+        }
+    }
+
+    /// One pixel's channel blocks (`first`: its image), scaled, combined lane by lane:
+    /// their sums, their maxima (−∞ in padding lanes: `padding` is added to the last
+    /// block) and, when `locating`, the channel of each lane's maximum.
+    /// Transparent: `@inline(__always)` left the per-pixel call out of line, a call
+    /// per pixel that cost training a few per cent of the pooling.
+    @_transparent
+    private static func combineBlocks(_ first: UnsafeMutablePointer<Float>, pixel p: Int, spatial hw: Int, blocks: Int,
+                                      scales: UnsafePointer<Vector>, padding: Vector,
+                                      locating: Bool) -> (sum: Vector, maximum: Vector, channel: Vector) {
+        var sum = Vector(), best = Vector(repeating: -.infinity), bestChannel = Vector()
+        for block in 0..<blocks {
+            let v = first.vector(at: (block * hw + p) * 16) * scales[block]
+            sum += v
+            let better = (block == blocks - 1 ? v + padding : v) .> best
+            best.replace(with: v, where: better)
+            if locating { bestChannel.replace(with: Vector.laneNumbers + Float(block * 16), where: better) }
+        }
+        return (sum, best, bestChannel)
     }
 
     /// One block of a per-channel scale [N, C] as a vector (ones when absent, zeros past C).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// e^x and erf(x) on 16 lanes at once. The scalar libm calls cost ~5–10 ns each,
 /// and a ViT training step takes about ten million of them (softmax, GELU), so
 /// these run as polynomials in registers instead, accurate to a few ulp.
@@ -45,6 +47,20 @@ extension Vector {
         q = q * x2 - 1.426_473_90e-02
         return p / q
     }
+
+    /// 1 / (1 + e^−x), with libm's e^x lane by lane: the gates' sigmoids are few
+    /// (one per channel or pixel, not per element), and libm keeps them to PyTorch's.
+    @inline(__always)
+    func sigmoid() -> Vector {
+        var out = Vector()
+        for i in 0..<16 { out[i] = 1 / (1 + Foundation.exp(-self[i])) }
+        return out
+    }
+
+    /// 1 / (1 + e^−x) with `exp()`'s polynomial: within a few ulp of `sigmoid()`, for
+    /// passes with a sigmoid per pixel (inference's spatial gate), where libm's would show.
+    @inline(__always)
+    func fastSigmoid() -> Vector { 1 / (1 + (-self).exp()) }
 
     /// Lanes limited to [low, high]. (The standard library's `clamped` is generic and
     /// not inlined here: a call per vector.)

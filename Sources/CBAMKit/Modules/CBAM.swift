@@ -6,6 +6,7 @@
 ///
 /// F′ and F″ are never written out: the channel pooling reads F ⊙ Mc on the fly,
 /// and one fused pass produces `out`. Backward recomputes them the same way.
+/// Inference on a batch runs image by image (`CBAMInference`).
 /// Keys as the official code: `ChannelGate.mlp.…`, `SpatialGate.spatial.…`.
 public final class CBAM: ResidualAttention {
     public let channelGate: ChannelGate
@@ -31,6 +32,7 @@ public final class CBAM: ResidualAttention {
     public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor {
         Profiler.measure("cbam gates") {
             let (features, shortcut) = input
+            if mode == .inference && CBAMInference.handles(batch: features.batch) { return imageByImage(features, shortcut) }
             let mc = channelGate.forward(features, mode)
             let (pooled, argmax) = Pooling.overChannels(features, scale: mc, locatingMaxima: mode.keepsActivations)
             let ms = spatialGate.forward(pooled, mode)
@@ -38,6 +40,18 @@ public final class CBAM: ResidualAttention {
             if mode.keepsActivations { self.features = features; output = out; channelMaximumAt = argmax }
             return out
         }
+    }
+
+    /// The same output in inference, computed image by image so that each image's F
+    /// is read from memory once (`CBAMInference`).
+    private func imageByImage(_ features: Tensor, _ shortcut: Tensor) -> Tensor {
+        let spatial = spatialGate.foldedConvolution
+        let kernel = CBAMInference(channelAttention: channelGate.inferenceKernel, spatial: spatial.kernel,
+                                   spatialWeights: spatial.weights, spatialBias: spatial.bias)
+        let (out, mc, ms) = kernel.forward(features, shortcut: shortcut)
+        channelGate.gate = mc
+        spatialGate.gate = ms
+        return out
     }
 
     /// With g = dy ⊙ [out > 0] (also ∂shortcut):

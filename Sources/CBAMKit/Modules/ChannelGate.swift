@@ -8,7 +8,8 @@
 public final class ChannelGate: Layer {
     public let mlp: BottleneckMLP
 
-    private(set) var gate: Tensor?
+    /// Mc of the last forward (set by `CBAM` when its inference runs image by image).
+    var gate: Tensor?
     private(set) var maximumAt: [Int32] = []
 
     public init(channels: Int, reduction: Int, generator: inout RandomGenerator) {
@@ -27,6 +28,9 @@ public final class ChannelGate: Layer {
         if mode.keepsActivations { maximumAt = argmax }
         return mc
     }
+
+    /// The MLP as one image's inference needs it (`CBAMInference`).
+    var inferenceKernel: ChannelAttentionKernel { ChannelAttentionKernel(reduce: mlp.reduce, expand: mlp.expand) }
 
     /// The gradients of the average- and the max-pooled vectors, from ∂L/∂Mc: both are
     /// MLP-backward(∂Mc ⊙ Mc(1 − Mc)) of their own half of the batch.

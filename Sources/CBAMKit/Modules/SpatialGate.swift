@@ -12,7 +12,8 @@ public final class SpatialGate: Layer {
     public let conv: Conv2d
     public let norm: BatchNorm2d
 
-    private(set) var gate: Tensor?
+    /// Ms of the last forward (set by `CBAM` when its inference runs image by image).
+    var gate: Tensor?
 
     public init(kernel: Int = 7, generator: inout RandomGenerator) {
         conv = Conv2d(2, 1, kernel: kernel, padding: kernel / 2, outputLayout: .plain, generator: &generator)
@@ -27,6 +28,14 @@ public final class SpatialGate: Layer {
         let ms = Elementwise.sigmoid(normalized)
         gate = ms
         return ms
+    }
+
+    /// The convolution with the BatchNorm folded in, as one image's inference needs it
+    /// (`CBAMInference`): the same weights as `forward`'s in inference.
+    var foldedConvolution: (kernel: DirectConvolution, weights: Tensor, bias: Tensor) {
+        let (scale, shift) = norm.inferenceAffine
+        let folded = WeightFolding.fold(weights: conv.weight.value, bias: conv.bias?.value, scale: scale, shift: shift)
+        return (DirectConvolution(inputChannels: 2, outputChannels: 1, kernel: conv.kernel, padding: conv.padding), folded.weights, folded.bias)
     }
 
     /// ∂pooled = conv-backward(BN-backward(∂Ms ⊙ Ms(1 − Ms))); fills the conv's and the BN's gradients.

@@ -28,7 +28,9 @@ public final class Convolution {
         }
 
         /// The geometry of the weight gradients: fp32 for strided convolutions, whose bf16
-        /// kernel in oneDNN 2.6 ran 50× slower than fp32 here (700 against 14 ms at batch 128).
+        /// kernel in oneDNN 2.6 once ran 50× slower than fp32 here (700 against 14 ms at batch
+        /// 128). Re-measured later it was 1.3–1.7× faster per call, but no faster per training
+        /// step at 32 px and it needs more memory (README, Measured): to be decided at photo sizes.
         var forWeightGradients: Geometry {
             var g = self
             if stride > 1 { g.precision = .fp32 }

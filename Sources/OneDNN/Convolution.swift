@@ -27,16 +27,6 @@ public final class Convolution {
             self.inputFormat = inputFormat; self.outputFormat = outputFormat
         }
 
-        /// The geometry of the weight gradients: fp32 for strided convolutions, whose bf16
-        /// kernel in oneDNN 2.6 once ran 50× slower than fp32 here (700 against 14 ms at batch
-        /// 128). Re-measured later it was 1.3–1.7× faster per call, but no faster per training
-        /// step at 32 px and it needs more memory (README, Measured): to be decided at photo sizes.
-        var forWeightGradients: Geometry {
-            var g = self
-            if stride > 1 { g.precision = .fp32 }
-            return g
-        }
-
         public var outputHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
         public var outputWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
         // As oneDNN is told them: channels of blocked activations padded to whole blocks (`ChannelPadding`).
@@ -54,19 +44,16 @@ public final class Convolution {
     /// Zero channels added to the weights and bias when a blocked side has a partial block.
     private let padding: ChannelPadding?
     private lazy var backwardData = BackwardData(geometry, hint: forwardPrimitive)
-    private lazy var backwardWeights = BackwardWeights(geometry.forWeightGradients, hint: forwardPrimitive)
-    /// ∂L/∂output as the backward primitives read it (converted once in bf16), and as it is.
+    private lazy var backwardWeights = BackwardWeights(geometry, hint: forwardPrimitive)
+    /// ∂L/∂output as both backward primitives read it (converted once in bf16).
     private lazy var diffDst = Operand(ConvolutionDescriptors(geometry).output, geometry.precision, slot: .second)
-    private lazy var plainDiffDst = Operand(ConvolutionDescriptors(geometry).output, .fp32, slot: .second)
-    /// The forward's bf16 input, when backward-weights reads bf16 too (`keepsBF16Input`).
+    /// The forward's bf16 input, which backward-weights reads (`keepsBF16Input`).
     private lazy var keptInput = BF16Copy.Kept(bytes: ConvolutionDescriptors(geometry).bf16InputBytes)
 
-    /// Training in bf16 where backward-weights is bf16 too (not strided, see `forWeightGradients`):
-    /// the forward keeps its bf16 copy of the input and backward-weights reads that, so the
-    /// input is converted once per step, and the caller need not keep the float32 input.
-    public var keepsBF16Input: Bool {
-        training && geometry.precision == .bf16 && geometry.forWeightGradients.precision == .bf16
-    }
+    /// Training in bf16: the forward keeps its bf16 copy of the input and backward-weights
+    /// reads that, so the input is converted once per step, and the caller need not keep
+    /// the float32 input.
+    public var keepsBF16Input: Bool { training && geometry.precision == .bf16 }
 
     public init(_ geometry: Geometry, training: Bool) {
         self.geometry = geometry
@@ -110,14 +97,13 @@ public final class Convolution {
                          weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
                          inputGradient: UnsafeMutablePointer<Float>?) {
         let dy = diffDst.bind(outputGradient)
-        let dyForWeights = geometry.forWeightGradients.precision == geometry.precision ? dy : plainDiffDst.bind(outputGradient)
         let source = keepsBF16Input ? backwardWeights.src.bindKept(keptInput) : backwardWeights.src.bind(input!)
         if let padding {
-            backwardWeights.run(source: source, outputGradient: dyForWeights, weightGradient: padding.weightGradient.pointer,
+            backwardWeights.run(source: source, outputGradient: dy, weightGradient: padding.weightGradient.pointer,
                                 biasGradient: biasGradient == nil ? nil : padding.biasGradient.pointer)
             padding.copyGradients(weights: weightGradient, bias: biasGradient)
         } else {
-            backwardWeights.run(source: source, outputGradient: dyForWeights, weightGradient: weightGradient, biasGradient: biasGradient)
+            backwardWeights.run(source: source, outputGradient: dy, weightGradient: weightGradient, biasGradient: biasGradient)
         }
         if let inputGradient {
             backwardData.run(outputGradient: dy, weights: padding?.padded(weights: weights) ?? weights, inputGradient: inputGradient)

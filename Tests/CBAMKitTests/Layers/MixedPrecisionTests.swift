@@ -42,21 +42,23 @@ final class MixedPrecisionTests: XCTestCase {
         }
     }
 
-    /// In bf16 training an unstrided convolution converts its input once: backward-weights
+    /// In bf16 training a convolution, strided or not, converts its input once: backward-weights
     /// reads the forward's bf16 copy, not the float32 tensor (which may be reused by then).
     func testBF16TrainingKeepsItsOwnCopyOfTheInput() {
-        let conv = Conv2d(32, 48, kernel: 3, padding: 1, generator: &generator)
-        conv.precision = .bf16
-        let x = random([4, 32, 12, 12]).reordered(to: .blocked)
-        let dy = random(conv.outputShape(for: x.shape)).reordered(to: .blocked)
-        func gradients(overwritingInput: Bool) -> [[Float]] {
-            let copy = x.copy()
-            _ = conv.forward(copy, .training)
-            if overwritingInput { copy.data.update(repeating: 0, count: copy.storageCount) }
-            let dx = conv.backward(dy)
-            return [dx.scalars, conv.weight.gradient.scalars]
+        for stride in [1, 2] {
+            let conv = Conv2d(32, 48, kernel: 3, stride: stride, padding: 1, generator: &generator)
+            conv.precision = .bf16
+            let x = random([4, 32, 12, 12]).reordered(to: .blocked)
+            let dy = random(conv.outputShape(for: x.shape)).reordered(to: .blocked)
+            func gradients(overwritingInput: Bool) -> [[Float]] {
+                let copy = x.copy()
+                _ = conv.forward(copy, .training)
+                if overwritingInput { copy.data.update(repeating: 0, count: copy.storageCount) }
+                let dx = conv.backward(dy)
+                return [dx.scalars, conv.weight.gradient.scalars]
+            }
+            XCTAssertEqual(gradients(overwritingInput: true), gradients(overwritingInput: false), "stride \(stride)")
         }
-        XCTAssertEqual(gradients(overwritingInput: true), gradients(overwritingInput: false))
     }
 
     /// A product of at least `Linear.smallestBF16Product` multiply-adds runs in bf16

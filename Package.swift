@@ -6,10 +6,29 @@ import Foundation
 // Tests/DecoderFuzzer/run.sh sets CBAM_FUZZ=1 to include it.
 let fuzzing = ProcessInfo.processInfo.environment["CBAM_FUZZ"] != nil
 
+// The fused kernels' vectors (SIMD16<Float>) compile for the vector units of the CPU
+// that builds them, as C's -march=native would: with no target CPU, Swift emits baseline
+// x86-64 (SSE2: four lanes, no FMA). CBAM_TARGET_CPU chooses another (`x86-64` for a
+// binary that runs on any x86-64); the built binary refuses, at start, a CPU without
+// the vector units it was built for (Sources/CRuntimeSetup/cpu_check.c).
+let kernelCPU: (name: String, level: Int)? = {
+    if let chosen = ProcessInfo.processInfo.environment["CBAM_TARGET_CPU"] {
+        return chosen.isEmpty || chosen == "x86-64" ? nil : (chosen, 0)
+    }
+    #if arch(x86_64) && os(Linux)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    if flags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return ("skylake-avx512", 4) }
+    if flags.isSuperset(of: ["avx2", "fma", "bmi2"]) { return ("haswell", 3) }
+    #endif
+    return nil
+}()
+
 // Release builds are the ones we measure; whole-module optimisation and no
 // exclusivity checks keep the fused kernels' inner loops tight.
 let fastSwift: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-wmo"] + (kernelCPU.map { ["-target-cpu", $0.name] } ?? []), .when(configuration: .release)),
 ]
 
 var targets: [Target] = [
@@ -23,7 +42,7 @@ var targets: [Target] = [
     .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
     // Set before GNU OpenMP starts: its thread count from the CPUs available, its busy-wait,
     // and denormals flushed to zero on every thread.
-    .target(name: "CRuntimeSetup"),
+    .target(name: "CRuntimeSetup", cSettings: [.define("CBAM_KERNEL_LEVEL", to: String(kernelCPU?.level ?? 0), .when(configuration: .release))]),
     // The FP32 FMA peak probe (`cbam bench` quotes convolution throughput against it).
     .target(name: "CMachinePeak"),
     // Images: decode, encode, geometry, colour, tensor conversion. No C types leak.

@@ -3,25 +3,19 @@ import OneDNN
 /// Elementwise maps over whole tensors (any layout: they touch padding lanes too,
 /// and every map here sends 0 to 0 where it matters, or works on plain tensors).
 enum Elementwise {
-    /// out[i] = f(a[i], b[i]) over the storage of same-shaped tensors, vectorised.
+    /// out[i] = f(a[i], b[i]) over the storage of same-shaped tensors, vectorised. The
+    /// tail reads a whole vector (into `BufferPool`'s slack) and writes only its own lanes.
+    /// `f` has one call site, so that it is inlined rather than called once per vector.
+    @inline(__always)
     static func map(_ a: Tensor, _ b: Tensor? = nil, _ f: (Vector, Vector) -> Vector) -> Tensor {
         let out = Tensor(shape: a.shape, layout: a.layout)
         let n = a.storageCount
         let chunks = (n + 4095) / 4096
         Parallel.forEachChunk(chunks, minimumPerThread: 4) { range, _ in
-            let start = range.lowerBound * 4096, end = min(range.upperBound * 4096, n)
-            var i = start
-            while i + 16 <= end {
+            let end = min(range.upperBound * 4096, n)
+            for i in stride(from: range.lowerBound * 4096, to: end, by: 16) {
                 let bv = b.map { $0.data.vector(at: i) } ?? Vector()
-                out.data.setVector(f(a.data.vector(at: i), bv), at: i)
-                i += 16
-            }
-            while i < end {  // tail: run the same map on a vector holding one element
-                var av = Vector(), bv = Vector()
-                av[0] = a.data[i]
-                if let b { bv[0] = b.data[i] }
-                out.data[i] = f(av, bv)[0]
-                i += 1
+                out.data.setVector(f(a.data.vector(at: i), bv), at: i, count: end - i)
             }
         }
         return out

@@ -21,22 +21,21 @@ enum GELUKernels {
     }
 
     /// Φ(x) = ½(1 + erf(x/√2)).
-    @inline(__always)
+    @_transparent
     static func cumulative(_ v: Vector) -> Vector { ((v * 0.707_106_78).erf() + 1) * 0.5 }
 
-    /// out[i…i+n−1] = f(x[i…i+n−1], i, n), n = 16 but at the end, across the thread team.
+    /// out[i…i+n−1] = f(x[i…i+n−1], i, n), n = 16 but at the end (which reads into the
+    /// slack), across the thread team. One call site for `f`, so that it is inlined.
     @inline(__always)
     private static func map(_ x: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
                             _ f: (Vector, Int, Int) -> Vector) {
         let chunks = (count + 4095) / 4096
         Parallel.forEachChunk(chunks, minimumPerThread: 4) { range, _ in
             let end = min(range.upperBound * 4096, count)
-            var i = range.lowerBound * 4096
-            while i + 16 <= end {
-                out.setVector(f(x.vector(at: i), i, 16), at: i)
-                i += 16
+            for i in stride(from: range.lowerBound * 4096, to: end, by: 16) {
+                let n = min(16, end - i)
+                out.setVector(f(x.vector(at: i), i, n), at: i, count: n)
             }
-            if i < end { out.setVector(f(x.vector(at: i), i, end - i), at: i, count: end - i) }  // reads into the slack
         }
     }
 }

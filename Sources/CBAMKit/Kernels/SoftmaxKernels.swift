@@ -3,7 +3,9 @@ import OneDNN
 /// Row softmax passes over a plain tensor (see `RowSoftmax`), rows split across the
 /// thread team, each row in vectors with its tail masked.
 enum SoftmaxKernels {
-    /// p = softmax(scale·x) along the last dimension.
+    /// p = softmax(scale·x) along the last dimension. Plain loops rather than
+    /// `VectorRuns.forEach`: through its closures, this pass (with its e^x) was compiled
+    /// out of line and called once per vector.
     static func forward(_ x: Tensor, scale: Float) -> Tensor {
         let length = x.shape.last!
         let p = Tensor(shape: x.shape)
@@ -11,18 +13,20 @@ enum SoftmaxKernels {
         forEachRow(x.count / length, length) { offset in
             let row = x.data + offset, out = p.data + offset
             var highest = Vector(repeating: -.infinity)
-            runs.forEach { j, _, keep in
+            for j in stride(from: 0, to: length, by: 16) {
+                let keep = j < runs.whole ? Vector(repeating: 1) : runs.tailKeep
                 highest = highest.larger(row.vector(at: j) * keep + (keep - 1) * 1e30)
             }
-            let top = highest.max()
+            let top = highest.horizontalMax()
             var sum = Vector()
-            runs.forEach { j, n, keep in
+            for j in stride(from: 0, to: length, by: 16) {
+                let keep = j < runs.whole ? Vector(repeating: 1) : runs.tailKeep
                 let e = ((row.vector(at: j) - top) * scale).exp() * keep
-                out.setVector(e, at: j, count: n)
+                out.setVector(e, at: j, count: length - j)
                 sum += e
             }
             let inverse = 1 / sum.sum()
-            runs.forEach { j, n, _ in out.setVector(out.vector(at: j) * inverse, at: j, count: n) }
+            for j in stride(from: 0, to: length, by: 16) { out.setVector(out.vector(at: j) * inverse, at: j, count: length - j) }
         }
         return p
     }

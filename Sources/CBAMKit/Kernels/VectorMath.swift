@@ -6,7 +6,7 @@ import Foundation
 extension Vector {
     /// e^x (Cephes' expf): x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6
     /// polynomial, 2^n by building the exponent bits. Inputs below −87.3 give 0.
-    @inline(__always)
+    @_transparent
     func exp() -> Vector {
         let x = clamping(-87.33654, 88.37626)
         // Adding 1.5·2²³ rounds to an integer and leaves it in the low mantissa bits.
@@ -59,19 +59,25 @@ extension Vector {
 
     /// 1 / (1 + e^−x) with `exp()`'s polynomial: within a few ulp of `sigmoid()`, for
     /// passes with a sigmoid per pixel (inference's spatial gate), where libm's would show.
-    @inline(__always)
+    @_transparent
     func fastSigmoid() -> Vector { 1 / (1 + (-self).exp()) }
 
     /// Lanes limited to [low, high]. (The standard library's `clamped` is generic and
-    /// not inlined here: a call per vector.)
-    @inline(__always)
+    /// not inlined here: a call per vector. Neither was this, written with
+    /// `replacing(with: Scalar, where:)`, in the larger passes; a call passes the
+    /// sixteen lanes in four SSE registers and works on them four at a time.)
+    @_transparent
     func clamping(_ low: Float, _ high: Float) -> Vector {
-        replacing(with: low, where: self .< low).replacing(with: high, where: self .> high)
+        larger(Vector(repeating: low)).smaller(Vector(repeating: high))
     }
 
     /// Lane by lane, the larger of self and other.
-    @inline(__always)
+    @_transparent
     func larger(_ other: Vector) -> Vector { replacing(with: other, where: other .> self) }
+
+    /// Lane by lane, the smaller of self and other.
+    @_transparent
+    func smaller(_ other: Vector) -> Vector { replacing(with: other, where: other .< self) }
 
     /// 1 in the first `count` lanes, 0 above: multiplying by it zeroes the lanes past a row's end.
     static func ones(firstLanes count: Int) -> Vector {
@@ -105,13 +111,15 @@ struct VectorRuns {
         tailKeep = Vector.ones(firstLanes: length - whole)
     }
 
+    /// One call site for `body`: with two (the whole vectors, then the tail) the optimiser
+    /// kept larger bodies (a softmax's, with its e^x) out of line, called once per vector.
     @inline(__always)
     func forEach(_ body: (_ start: Int, _ count: Int, _ keep: Vector) -> Void) {
         var j = 0
-        while j < whole {
-            body(j, 16, Vector(repeating: 1))
+        while j < length {
+            let isWhole = j < whole
+            body(j, isWhole ? 16 : length - whole, isWhole ? Vector(repeating: 1) : tailKeep)
             j += 16
         }
-        if whole < length { body(whole, length - whole, tailKeep) }
     }
 }

@@ -18,4 +18,8 @@ void cbam_flush_denormals(void);
 /// Whether the calling thread flushes denormals (both MXCSR bits set).
 int cbam_flushes_denormals(void);
 
+/// The vector units the release build compiled the Swift kernels for (cpu_check.c):
+/// 4 AVX-512, 3 AVX2 with FMA, 0 baseline x86-64 (or a debug build, or CBAM_TARGET_CPU).
+int cbam_kernel_level(void);
+
 #endif

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CBAMKit
 import Foundation
+import OneDNN
 
 /// `cbam bench [--model plain|se|cbam|vit]`: training and inference throughput on random data.
 struct BenchNetwork: ParsableCommand {
@@ -52,7 +53,7 @@ struct BenchNetwork: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("""
-            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(precision.described(options.precision)), \(counted(result.threads, "thread"))
+            model \(result.model), \(result.channels)×\(result.imageSize)×\(result.imageSize), \(precision.described(options.precision)), \(counted(result.threads, "thread")), kernels for \(VectorUnits.kernels)
             parameters            \(result.parameters)
             forward MFLOPs/image  \(String(format: "%.1f", result.mflopsPerImage))
             training images/s     \(String(format: "%.0f", result.trainImagesPerSecond))  (batch \(benchmark.trainBatch), forward + backward + \(benchmark.options.optimizer.rawValue))

@@ -36,6 +36,26 @@ final class RuntimeSetupTests: XCTestCase {
         let product, scaled: Float
     }
 
+    /// A release build's kernels use the vector units of the CPU that built it (Package.swift),
+    /// here the one running the tests: AVX-512 where /proc/cpuinfo lists it, else AVX2 with FMA.
+    func testReleaseBuildsCompileTheKernelsForThisCPUsVectorUnits() throws {
+        #if DEBUG
+        throw XCTSkip("debug builds compile for baseline x86-64")
+        #else
+        try XCTSkipIf(ProcessInfo.processInfo.environment["CBAM_TARGET_CPU"] != nil, "CBAM_TARGET_CPU chose the CPU")
+        let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let line = try XCTUnwrap(info.split(separator: "\n").first { $0.hasPrefix("flags") })
+        let flags = Set(line.split(separator: " ").map(String.init))
+        if flags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) {
+            XCTAssertEqual(VectorUnits.kernels, "AVX-512")
+        } else if flags.isSuperset(of: ["avx2", "fma", "bmi2"]) {
+            XCTAssertEqual(VectorUnits.kernels, "AVX2 and FMA")
+        } else {
+            XCTAssertEqual(VectorUnits.kernels, "baseline x86-64")
+        }
+        #endif
+    }
+
     func testTheTeamIsAsWideAsTheCPUsAvailable() throws {
         try XCTSkipIf(ProcessInfo.processInfo.environment["OMP_NUM_THREADS"] != nil, "OMP_NUM_THREADS chooses the team")
         XCTAssertEqual(Parallel.threadCount, AvailableCPUs.count)

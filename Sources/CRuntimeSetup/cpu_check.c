@@ -1,8 +1,9 @@
 // Release builds compile the Swift kernels for the vector units of the CPU that built
 // them (Package.swift's `kernelCPU`, passed here as CBAM_KERNEL_LEVEL: 4 for AVX-512,
-// 3 for AVX2 with FMA, 0 for baseline x86-64 or a CPU named by CBAM_TARGET_CPU). Copied to a CPU without those units, the
-// first vector instruction would kill the process with SIGILL and no word of why; this
-// check, which runs before main, says so instead.
+// 3 for AVX2 with FMA, 0 for baseline x86-64 or a CPU named by CBAM_TARGET_CPU).
+// Copied to a CPU without those units, the first vector instruction would kill the
+// process with SIGILL and no word of why; this check, which runs before main, says so.
+// (The start-up restart in start_up.c runs first; the restarted process checks too.)
 #include "runtime_setup.h"
 #include <stdio.h>
 #include <stdlib.h>

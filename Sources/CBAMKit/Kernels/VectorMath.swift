@@ -30,7 +30,7 @@ extension Vector {
 
     /// erf(x): Eigen's rational approximation (odd degree-13 over even degree-8
     /// polynomial) on [−4, 4], where erf is within float rounding of ±1 outside.
-    @inline(__always)
+    @_transparent
     func erf() -> Vector {
         let x = clamping(-4, 4)
         let x2 = x * x

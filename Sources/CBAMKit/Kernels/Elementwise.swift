@@ -5,8 +5,9 @@ import OneDNN
 enum Elementwise {
     /// out[i] = f(a[i], b[i]) over the storage of same-shaped tensors, vectorised. The
     /// tail reads a whole vector (into `BufferPool`'s slack) and writes only its own lanes.
-    /// `f` has one call site, so that it is inlined rather than called once per vector.
-    @inline(__always)
+    /// The optimiser shares one chunk body among all the maps and calls `f` from it once
+    /// per vector; these maps are memory-bound, where that call costs little (GELU's
+    /// compute-bound passes have loops of their own for this reason).
     static func map(_ a: Tensor, _ b: Tensor? = nil, _ f: (Vector, Vector) -> Vector) -> Tensor {
         let out = Tensor(shape: a.shape, layout: a.layout)
         let n = a.storageCount

@@ -4,11 +4,11 @@ import OneDNN
 import XCTest
 @testable import cbam
 
-/// `--precision`: training commands default to auto (bf16 where the CPU has native
-/// bf16), the commands compared with PyTorch and onnxruntime to fp32; anything else
+/// `--precision`: training commands default to auto (bf16 where this CPU's bf16 outruns
+/// fp32), the commands compared with PyTorch and onnxruntime to fp32; anything else
 /// is a usage error naming the option.
 final class PrecisionOptionTests: XCTestCase {
-    private let auto: Precision = Precision.hasNativeBF16 ? .bf16 : .fp32
+    private let auto = AutomaticPrecision.measured.precision
 
     func testTrainingDefaultsToAutoAndInferenceToFP32() throws {
         let bench = try XCTUnwrap(try CBAM.parseAsRoot(["bench", "--model", "cbam"]) as? BenchNetwork)
@@ -33,6 +33,29 @@ final class PrecisionOptionTests: XCTestCase {
                 XCTAssertTrue(CBAM.message(for: error).contains("--precision"), CBAM.message(for: error))
             }
         }
+    }
+
+    func testAutoIsBF16OnlyWhereItOutrunsFP32() {
+        XCTAssertEqual(AutomaticPrecision(bf16Speedup: nil).precision, .fp32)
+        XCTAssertEqual(AutomaticPrecision(bf16Speedup: 0.55).precision, .fp32, "native bf16 at the FMA's rate")
+        XCTAssertEqual(AutomaticPrecision(bf16Speedup: 1.05).precision, .fp32, "a gain the conversions take back")
+        XCTAssertEqual(AutomaticPrecision(bf16Speedup: 1.9).precision, .bf16)
+        XCTAssertEqual(AutomaticPrecision(bf16Speedup: 1.9).reason, "bf16 convolutions 1.90× fp32's speed on this CPU")
+        XCTAssertEqual(AutomaticPrecision(bf16Speedup: nil).reason, "no native bf16 on this CPU")
+    }
+
+    /// The probe runs where bf16 is native and gives a plausible ratio (the two differ at
+    /// most a few times, either way); the header says what it measured.
+    func testAutoIsMeasuredWhereBF16IsNativeAndTheRunSaysWhy() {
+        let measured = AutomaticPrecision.measured
+        if Precision.hasNativeBF16 {
+            let speedup = try! XCTUnwrap(measured.bf16Speedup)
+            XCTAssertTrue(speedup > 0.1 && speedup < 10, "\(speedup)")
+        } else {
+            XCTAssertNil(measured.bf16Speedup)
+        }
+        XCTAssertEqual(PrecisionChoice.auto.described(measured.precision), "\(measured.precision.rawValue) (auto: \(measured.reason))")
+        XCTAssertEqual(PrecisionChoice.fp32.described(.fp32), "fp32")
     }
 
     func testBF16WithoutNativeSupportIsRefusedByName() throws {

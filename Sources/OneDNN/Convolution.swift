@@ -17,6 +17,8 @@ public final class Convolution {
         public var fusedReLU = false
         /// The arithmetic: float32, or bf16 operands with float32 results.
         public var precision = Precision.fp32
+        /// Direct, or Winograd where oneDNN implements it for this geometry (else direct).
+        public var algorithm = ConvolutionAlgorithm.direct
 
         public init(batch: Int, inputChannels: Int, outputChannels: Int, height: Int, width: Int,
                     kernel: Int, stride: Int, padding: Int, hasBias: Bool,
@@ -59,18 +61,30 @@ public final class Convolution {
         self.geometry = geometry
         self.training = training
         var d = ConvolutionDescriptors(geometry)
-        var desc = dnnl_convolution_desc_t()
-        withOptionalPointer(to: d.optionalBias) { biasPointer in
-            check(dnnl_convolution_forward_desc_init(
-                &desc, training ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct,
-                &d.computeInput, &d.anyWeights, biasPointer, &d.computeOutput, d.strides, d.padding, d.padding), "describing convolution \(geometry)")
+        forwardPrimitive = Self.primitive(geometry, postOps: geometry.fusedReLU ? [.relu] : [], "convolution \(geometry)") { algorithm in
+            var desc = dnnl_convolution_desc_t()
+            withOptionalPointer(to: d.optionalBias) { biasPointer in
+                check(dnnl_convolution_forward_desc_init(
+                    &desc, training ? dnnl_forward_training : dnnl_forward_inference, algorithm,
+                    &d.computeInput, &d.anyWeights, biasPointer, &d.computeOutput, d.strides, d.padding, d.padding), "describing convolution \(geometry)")
+            }
+            return desc
         }
-        forwardPrimitive = Primitive(describing: desc, postOps: geometry.fusedReLU ? [.relu] : [], "convolution \(geometry)")
         forwardWeights = d.weights(chosenBy: forwardPrimitive, query: dnnl_query_weights_md)
         src = Operand(d.input, geometry.precision, slot: .first)
         dst = MemoryHandle(d.output)
         bias = MemoryHandle(d.bias)
         padding = ChannelPadding(geometry)
+    }
+
+    /// The primitive `describe` gives for the geometry's algorithm, or for the direct
+    /// algorithm where oneDNN does not implement that one here.
+    fileprivate static func primitive(_ g: Geometry, postOps: [PostOp] = [], hint: Primitive? = nil, _ what: @autoclosure () -> String,
+                                      describe: (dnnl_alg_kind_t) -> dnnl_convolution_desc_t) -> Primitive {
+        if g.algorithm == .winograd, let winograd = Primitive(ifImplemented: describe(dnnl_convolution_winograd), postOps: postOps, hint: hint) {
+            return winograd
+        }
+        return Primitive(describing: describe(dnnl_convolution_direct), postOps: postOps, hint: hint, what())
     }
 
     /// The oneDNN implementations the passes run, as DNNL_VERBOSE names them ("jit:avx512_core",
@@ -162,11 +176,13 @@ private final class BackwardData {
     init(_ g: Convolution.Geometry, hint: Primitive) {
         var d = ConvolutionDescriptors(g)
         var diffSrcDescriptor = d.input
-        var desc = dnnl_convolution_desc_t()
-        check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrcDescriptor, &d.anyWeights,
-                                                       &d.computeOutputGradient, d.strides, d.padding, d.padding),
-              "describing convolution backward data")
-        primitive = Primitive(describing: desc, hint: hint, "convolution backward data \(g)")
+        primitive = Convolution.primitive(g, hint: hint, "convolution backward data \(g)") { algorithm in
+            var desc = dnnl_convolution_desc_t()
+            check(dnnl_convolution_backward_data_desc_init(&desc, algorithm, &diffSrcDescriptor, &d.anyWeights,
+                                                           &d.computeOutputGradient, d.strides, d.padding, d.padding),
+                  "describing convolution backward data")
+            return desc
+        }
         weights = d.weights(chosenBy: primitive, query: dnnl_query_weights_md)
         diffSrc = MemoryHandle(d.input)
     }
@@ -186,13 +202,15 @@ private final class BackwardWeights {
 
     init(_ g: Convolution.Geometry, hint: Primitive) {
         var d = ConvolutionDescriptors(g)
-        var desc = dnnl_convolution_desc_t()
-        withOptionalPointer(to: d.optionalBias) { biasPointer in
-            check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &d.computeInput, &d.anyWeightGradient,
-                                                              biasPointer, &d.computeOutputGradient, d.strides, d.padding, d.padding),
-                  "describing convolution backward weights")
+        primitive = Convolution.primitive(g, hint: hint, "convolution backward weights \(g)") { algorithm in
+            var desc = dnnl_convolution_desc_t()
+            withOptionalPointer(to: d.optionalBias) { biasPointer in
+                check(dnnl_convolution_backward_weights_desc_init(&desc, algorithm, &d.computeInput, &d.anyWeightGradient,
+                                                                  biasPointer, &d.computeOutputGradient, d.strides, d.padding, d.padding),
+                      "describing convolution backward weights")
+            }
+            return desc
         }
-        primitive = Primitive(describing: desc, hint: hint, "convolution backward weights \(g)")
         weights = d.weights(chosenBy: primitive, query: dnnl_query_diff_weights_md)
         src = Operand(d.input, g.precision, slot: .first)
         diffBias = MemoryHandle(d.bias)

@@ -16,8 +16,23 @@ extension Primitive {
     /// names the forward one it pairs with as `hint`; `what` names it in failures.
     convenience init<Descriptor>(describing descriptor: Descriptor, postOps: [PostOp] = [], hint: Primitive? = nil,
                                  _ what: @autoclosure () -> String) {
+        let (status, primitiveDescriptor) = Self.describe(descriptor, postOps: postOps, hint: hint)
+        check(status, "creating \(what())")
+        self.init(descriptor: primitiveDescriptor!)
+    }
+
+    /// As `init(describing:)`, or nil where oneDNN has no implementation for the
+    /// descriptor (an algorithm it offers only for some geometries).
+    convenience init?<Descriptor>(ifImplemented descriptor: Descriptor, postOps: [PostOp] = [], hint: Primitive? = nil) {
+        let (status, primitiveDescriptor) = Self.describe(descriptor, postOps: postOps, hint: hint)
+        guard status == dnnl_success, let primitiveDescriptor else { return nil }
+        self.init(descriptor: primitiveDescriptor)
+    }
+
+    private static func describe<Descriptor>(_ descriptor: Descriptor, postOps: [PostOp],
+                                             hint: Primitive?) -> (dnnl_status_t, dnnl_primitive_desc_t?) {
         var attributes: dnnl_primitive_attr_t?
-        check(dnnl_primitive_attr_create(&attributes), "creating the attributes of \(what())")
+        check(dnnl_primitive_attr_create(&attributes), "creating primitive attributes")
         defer { dnnl_primitive_attr_destroy(attributes) }
         if !postOps.isEmpty {
             var operations: dnnl_post_ops_t?
@@ -37,7 +52,6 @@ extension Primitive {
         let status = withUnsafePointer(to: &descriptor) {
             dnnl_primitive_desc_create(&primitiveDescriptor, $0, attributes, Engine.shared.engine, hint?.descriptor)
         }
-        check(status, "creating \(what())")
-        self.init(descriptor: primitiveDescriptor!)
+        return (status, primitiveDescriptor)
     }
 }

@@ -5,6 +5,8 @@ import OneDNN
 ///     y[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o]   (cross-correlation, with stride and zero padding)
 ///
 /// on oneDNN, or on `DirectConvolution` for the tiny 2 → 1 map of CBAM's spatial gate.
+/// Training runs 3×3 stride-1 fp32 convolutions by Winograd where that pays
+/// (`ConvolutionAlgorithm.forTraining`); inference and explanations stay direct.
 /// Weights are OIHW as in PyTorch; the output is blocked unless asked otherwise.
 public final class Conv2d: Layer, PrecisionSelectable {
     public let weight: Parameter
@@ -96,6 +98,7 @@ public final class Conv2d: Layer, PrecisionSelectable {
             inputFormat: x.layout.activationFormat, outputFormat: outputLayout.activationFormat)
         geometry.fusedReLU = relu
         geometry.precision = precision
+        if mode == .training { geometry.algorithm = ConvolutionAlgorithm.forTraining(geometry) }
         let key = PrimitiveKey(geometry: geometry, training: mode.keepsActivations)
         let primitive = primitives[key] ?? {
             let p = Convolution(geometry, training: key.training)

@@ -56,6 +56,9 @@ final class PrecisionOptionTests: XCTestCase {
         }
         XCTAssertEqual(PrecisionChoice.auto.described(measured.precision), "\(measured.precision.rawValue) (auto: \(measured.reason))")
         XCTAssertEqual(PrecisionChoice.fp32.described(.fp32), "fp32")
+        if let speedup = measured.bf16Speedup {
+            XCTAssertEqual(PrecisionChoice.bf16.described(.bf16).contains("slower than fp32 here"), speedup < 1)
+        }
     }
 
     func testBF16WithoutNativeSupportIsRefusedByName() throws {

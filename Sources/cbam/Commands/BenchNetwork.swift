@@ -66,6 +66,9 @@ struct BenchNetwork: ParsableCommand {
             if let train = result.convolutionTrainGFLOPs, let infer = result.convolutionInferGFLOPs, let peak = result.peakGFLOPs {
                 print(String(format: "convolution GFLOP/s   %.0f training, %.0f inference: %.0f %% and %.0f %% of this machine's FP32 peak (%.0f GFLOP/s measured, %@)",
                              train, infer, 100 * train / peak, 100 * infer / peak, peak, counted(result.threads, "thread")))
+                if train > peak {
+                    print("                      (direct-convolution FLOPs: training's Winograd convolutions multiply less than they count)")
+                }
             }
             for (title, shares) in [("training step", result.trainingTimeShares), ("inference batch", result.inferenceTimeShares)] {
                 guard let shares else { continue }

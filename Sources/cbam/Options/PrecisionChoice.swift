@@ -27,9 +27,14 @@ enum PrecisionChoice: String, ExpressibleByArgument, CaseIterable {
         }
     }
 
-    /// How a run reports its choice, once: "fp32 (auto: bf16 convolutions 0.55× fp32's speed on this CPU)".
+    /// How a run reports its choice, once: "fp32 (auto: bf16 convolutions 0.55× fp32's speed
+    /// on this CPU)"; bf16 asked for where it is the slower one says so, for who expected speed.
     func described(_ precision: Precision) -> String {
-        guard self == .auto else { return precision.rawValue }
-        return "\(precision.rawValue) (auto: \(AutomaticPrecision.measured.reason))"
+        switch self {
+        case .auto: return "\(precision.rawValue) (auto: \(AutomaticPrecision.measured.reason))"
+        case .bf16 where (AutomaticPrecision.measured.bf16Speedup ?? 1) < 1:
+            return "bf16 (slower than fp32 here: \(AutomaticPrecision.measured.reason))"
+        default: return precision.rawValue
+        }
     }
 }

@@ -13,17 +13,40 @@
 #include <string.h>
 #include <unistd.h>
 
-// libgomp's default busy-waits 300,000 rounds (0.2 ms here) at each barrier before
-// sleeping. Beside another busy process that holds a core the descheduled thread could
-// have moved to, and every pass pays for it: `cbam bench network --model cbam
-// --image-size 32` beside `taskset -c 0 sh -c 'while :; do :; done'` trained at 0.31 of
-// its idle speed on 2 cores, and at 0.45 / 0.47 / 0.52 / 0.53 with 10,000 / 3,000 /
-// 1,000 / 0 rounds. 1,000 rounds (about a microsecond) still catch a partner that is
-// about to arrive: idle batch-1 latency stayed 0.7–0.9 ms (noisy, as with the default),
-// where sleeping at once (0, or OMP_WAIT_POLICY=PASSIVE) made it 1.9–2.4 ms. Idle
-// throughput was the same for all of them. Beside the busy loop, batch-1 latency is
-// 2.5 ms against the default's 0.7–1.5; OMP_WAIT_POLICY=ACTIVE brings spinning back.
-static const long spin_rounds = 1000;
+// libgomp's default busy-waits 300,000 rounds at each barrier before sleeping (4 ms on
+// this host: 13 ns per `pause`). Beside another busy process that holds a core the
+// descheduled thread could have moved to, every pass pays for it: `cbam bench network
+// --model cbam --image-size 32` beside `taskset -c 0 sh -c 'while :; do :; done'`
+// trained at 0.31 of its idle speed on 2 cores (an earlier host), and at 0.42 / 0.46 /
+// 0.50 with 10,000 / 3,000 / 1,000 rounds (this host). Idle, a longer wait catches a
+// partner about to arrive, and waking a sleeping thread costs this VM tens of
+// microseconds: batch-1 latency 0.61 / 0.67 / 0.93 ms with 10,000 / 3,000 / 1,000
+// rounds (sleeping at once: 1.7 ms); idle throughput was the same for all of them. So
+// the rounds follow what the machine is doing when the process starts: 10,000 (about
+// 0.13 ms) when nothing else is runnable, 1,000 beside other work; a run that meets
+// contention only later keeps 10,000. OMP_WAIT_POLICY or GOMP_SPINCOUNT win.
+static const long idle_spin_rounds = 10000, busy_spin_rounds = 1000;
+
+// /proc/stat's procs_running counts this process too (in a container it may count the
+// host's tasks, which errs towards busy).
+long cbam_spin_rounds(const char *proc_stat) {
+    const char *line = proc_stat ? strstr(proc_stat, "procs_running ") : NULL;
+    long running = 0;
+    if (!line || sscanf(line, "procs_running %ld", &running) != 1) return busy_spin_rounds;
+    return running <= 1 ? idle_spin_rounds : busy_spin_rounds;
+}
+
+static long spin_rounds_now(void) {
+    FILE *stat = fopen("/proc/stat", "r");
+    if (!stat) return busy_spin_rounds;
+    // Line by line: the interrupt line before it can be longer than any buffer.
+    char line[256];
+    long rounds = busy_spin_rounds;
+    while (fgets(line, sizeof line, stat))
+        if (strncmp(line, "procs_running ", 14) == 0) { rounds = cbam_spin_rounds(line); break; }
+    fclose(stat);
+    return rounds;
+}
 
 // Names the variables the restart added, for the constructor to take out again.
 #define ADDED "CBAM_OPENMP_ADDED"
@@ -54,7 +77,7 @@ static void before_openmp(int argc, char **argv, char **envp) {
         strcat(added, " OMP_NUM_THREADS");
     }
     if (!lookup(envp, "OMP_WAIT_POLICY") && !lookup(envp, "GOMP_SPINCOUNT")) {
-        snprintf(spin, sizeof spin, "GOMP_SPINCOUNT=%ld", spin_rounds);
+        snprintf(spin, sizeof spin, "GOMP_SPINCOUNT=%ld", spin_rounds_now());
         extra[count++] = spin;
         strcat(added, " GOMP_SPINCOUNT");
     }

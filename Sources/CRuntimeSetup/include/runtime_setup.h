@@ -12,6 +12,11 @@ int cbam_available_cpus(void);
 /// 0 for no limit ("max 100000") or text it cannot read.
 int cbam_cpu_max_cpus(const char *text);
 
+/// GOMP_SPINCOUNT as start-up chooses it from a /proc/stat text: 10,000 rounds when
+/// `procs_running` counts only this process, 1,000 beside other runnable work (or when
+/// the text does not say).
+long cbam_spin_rounds(const char *proc_stat);
+
 /// Sets flush-to-zero and denormals-are-zero on the calling thread (MXCSR).
 void cbam_flush_denormals(void);
 

@@ -76,6 +76,16 @@ final class RuntimeSetupTests: XCTestCase {
         XCTAssertNil(AvailableCPUs.quota(cpuMax: ""))
     }
 
+    /// Idle, workers wait longer before sleeping (batch-1 latency); beside other runnable
+    /// work, briefly (throughput under contention). Unreadable: briefly.
+    func testTheWaitFollowsWhatElseIsRunningAtStart() {
+        XCTAssertEqual(OpenMPWait.spinRounds(procStat: "cpu  1 2 3\nctxt 99\nprocs_running 1\nprocs_blocked 0\n"), 10_000)
+        XCTAssertEqual(OpenMPWait.spinRounds(procStat: "procs_running 2\n"), 1_000)
+        XCTAssertEqual(OpenMPWait.spinRounds(procStat: "procs_running 7\n"), 1_000)
+        XCTAssertEqual(OpenMPWait.spinRounds(procStat: "cpu 1 2 3\n"), 1_000)
+        XCTAssertEqual(OpenMPWait.spinRounds(procStat: nil), 1_000)
+    }
+
     /// GNU OpenMP's default busy-waits milliseconds at each barrier; ours sleeps soon, so
     /// between passes an idle worker leaves its core to whatever else must run there.
     func testIdleWorkersSleepSoonInsteadOfSpinning() throws {

@@ -7,18 +7,7 @@ import XCTest
 
 /// `cbam import-idx --clutter` and Datasets/cluttered-fashion-mnist.sh on a tiny
 /// generated IDX pair: the files they write are the generator's images and boxes.
-final class ClutteredImportTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-clutter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class ClutteredImportTests: TemporaryFolderTestCase {
     private func writeIDX(count: Int, prefix: String = "train", seed: UInt64 = 1) throws -> (images: String, labels: String) {
         try TinyIDX.write(count: count, in: folder, prefix: prefix, seed: seed)
     }

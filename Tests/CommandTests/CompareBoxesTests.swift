@@ -6,26 +6,22 @@ import XCTest
 /// `cbam compare` on a data set whose test/ has a boxes.csv (as Datasets/fashion-mnist.sh
 /// writes it): the report gains where each model looks, and a bad boxes file stops the
 /// comparison before any training.
-final class CompareBoxesTests: XCTestCase {
-    private var root: URL!
-    private var out: String { root.appendingPathComponent("compare").path }
-    private var boxes: String { root.appendingPathComponent("data/test/boxes.csv").path }
+final class CompareBoxesTests: TemporaryFolderTestCase {
+    private var out: String { folder.appendingPathComponent("compare").path }
+    private var boxes: String { folder.appendingPathComponent("data/test/boxes.csv").path }
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-compare-boxes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try super.setUpWithError()
         for (split, seed) in [("train", UInt64(1)), ("test", 2)] {
-            let idx = try TinyIDX.write(count: 12, in: root, prefix: split, seed: seed)
+            let idx = try TinyIDX.write(count: 12, in: folder, prefix: split, seed: seed)
             var command = try CBAM.parseAsRoot(["import-idx", idx.images, idx.labels, "--classes", "a,b,c",
-                                                "--out", root.appendingPathComponent("data/\(split)").path])
+                                                "--out", folder.appendingPathComponent("data/\(split)").path])
             try silencingStandardOutput { try command.run() }
         }
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(at: root) }
-
     private func compare() throws -> Compare {
-        try XCTUnwrap(try CBAM.parseAsRoot(["compare", root.appendingPathComponent("data").path, "--models", "plain,cbam",
+        try XCTUnwrap(try CBAM.parseAsRoot(["compare", folder.appendingPathComponent("data").path, "--models", "plain,cbam",
                                             "--seeds", "1", "--epochs", "1", "--image-size", "16", "--width", "4",
                                             "--batch-size", "4", "--no-bench", "--out", out]) as? Compare)
     }

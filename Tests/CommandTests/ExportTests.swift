@@ -8,18 +8,10 @@ import XCTest
 /// `cbam export` in-process: every kind of network exported, checked with
 /// `onnx.checker` and run in onnxruntime on real images (the committed Fashion-MNIST
 /// sample and a photo), batch 1 and batch 7, against cbam's own forward.
-final class ExportTests: XCTestCase {
+final class ExportTests: TemporaryFolderTestCase {
     private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     private static let sample = repository.appendingPathComponent("Datasets/sample/fashion-mnist/test")
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
 
     /// The sample's class names, and seven real images: one per class of the first six, and the photo.
     private static func classesAndImages() throws -> (classes: [String], images: [Image]) {

@@ -6,17 +6,9 @@ import XCTest
 
 /// `cbam import-torch` in-process, on the committed checkpoint fixtures
 /// (Tests/PyTorch/make_torch_checkpoint_fixtures.py; the logits are checked in TorchCheckpointTests).
-final class ImportTorchTests: XCTestCase {
+final class ImportTorchTests: TemporaryFolderTestCase {
     private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("CBAMKitTests/Fixtures/torch")
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("import-torch-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
 
     private func arguments(_ checkpoint: String, classes: String, out: String, _ more: [String] = []) -> [String] {
         ["import-torch", Self.fixtures.appendingPathComponent(checkpoint).path, "--arch", "resnet18", "--width", "4",

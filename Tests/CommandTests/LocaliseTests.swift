@@ -7,25 +7,19 @@ import XCTest
 
 /// `cbam localise` end to end: a few generated cluttered images, tiny models of every
 /// kind, the table, the JSON, and what a bad boxes.csv says.
-final class LocaliseTests: XCTestCase {
-    private var folder: URL!
+final class LocaliseTests: TemporaryFolderTestCase {
     /// The cluttered split: 8 images, boxes.csv.
     private var split: String { folder.appendingPathComponent("test").path }
     private var boxesPath: String { split + "/boxes.csv" }
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-localise-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try super.setUpWithError()
         let idx = try TinyIDX.write(count: 8, in: folder)
         try silencingStandardOutput {
             var command = try CBAM.parseAsRoot(["import-idx", idx.images, idx.labels, "--classes", "a,b,c", "--out", split,
                                                 "--clutter", "4", "--split", "test"])
             try command.run()
         }
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: folder)
     }
 
     /// A small randomly initialised model of `kind` for 16×16 grey images of classes a, b, c.

@@ -11,19 +11,9 @@ import XCTest
 /// figures on the whole cluttered test split are 89.5 % accuracy, layer2.0's Ms 1.56× its fair
 /// share of mass on the garment (pointing game 97.5 %), Grad-CAM 2.08× (95.5 %); the bounds
 /// here leave room for 100 images' sampling error and fail on a broken or untrained model.
-final class ShippedClutteredModelTests: XCTestCase {
+final class ShippedClutteredModelTests: TemporaryFolderTestCase {
     private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     private static let model = repository.appendingPathComponent("Models/fashion-mnist-cluttered-cbam.safetensors").path
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-shipped-cluttered-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: folder)
-    }
 
     func testTheShippedClutteredModelClassifiesAndLooksAtTheGarment() throws {
         let split = try clutteredSampleSplit()

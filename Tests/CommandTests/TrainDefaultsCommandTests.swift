@@ -6,19 +6,11 @@ import ImageCodecs
 
 /// Issue 13 through the command: defaults chosen from the folder, --plot, a resumed run
 /// extended with --epochs and the options it cannot apply named, and a bar that fits.
-final class TrainDefaultsCommandTests: XCTestCase {
-    private var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("cbam-defaults-\(UUID().uuidString)")
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: root) }
-
+final class TrainDefaultsCommandTests: TemporaryFolderTestCase {
     func testAPhotoFolderTrainsAResNet18ChosenFromTheDataAndPlotsItsCurves() throws {
-        let images = root.appendingPathComponent("photos")
+        let images = folder.appendingPathComponent("photos")
         try PhotoFolder.write(to: images)
-        let model = root.appendingPathComponent("m.safetensors").path, plot = root.appendingPathComponent("curves.png").path
+        let model = folder.appendingPathComponent("m.safetensors").path, plot = folder.appendingPathComponent("curves.png").path
         var train = try CBAM.parseAsRoot(["train", images.path, "--width", "4", "--epochs", "1", "--val-split", "0.2",
                                           "--out", model, "--plot", plot])
         try silencingStandardOutput { try train.run() }
@@ -32,9 +24,9 @@ final class TrainDefaultsCommandTests: XCTestCase {
     }
 
     func testAResumedRunExtendsToMoreEpochsAndNamesWhatItIgnores() throws {
-        let images = root.appendingPathComponent("photos")
+        let images = folder.appendingPathComponent("photos")
         try PhotoFolder.write(to: images, perClass: 5)
-        let model = root.appendingPathComponent("m.safetensors").path, checkpoint = root.appendingPathComponent("m.checkpoint.safetensors").path
+        let model = folder.appendingPathComponent("m.safetensors").path, checkpoint = folder.appendingPathComponent("m.checkpoint.safetensors").path
         var train = try CBAM.parseAsRoot(["train", images.path, "--arch", "resnet-small", "--image-size", "16", "--width", "4",
                                           "--epochs", "1", "--batch-size", "4", "--val-split", "0.2", "--out", model])
         try silencingStandardOutput { try train.run() }
@@ -60,10 +52,10 @@ final class TrainDefaultsCommandTests: XCTestCase {
     }
 
     func testATestSplitThatChoosesTheEpochIsCalledOptimistic() throws {
-        try PhotoFolder.write(to: root.appendingPathComponent("train"), perClass: 4)
-        try PhotoFolder.write(to: root.appendingPathComponent("test"), perClass: 2, seed: 9)
-        var train = try CBAM.parseAsRoot(["train", root.path, "--arch", "resnet-small", "--image-size", "16", "--width", "4",
-                                          "--epochs", "1", "--out", root.appendingPathComponent("m.safetensors").path])
+        try PhotoFolder.write(to: folder.appendingPathComponent("train"), perClass: 4)
+        try PhotoFolder.write(to: folder.appendingPathComponent("test"), perClass: 2, seed: 9)
+        var train = try CBAM.parseAsRoot(["train", folder.path, "--arch", "resnet-small", "--image-size", "16", "--width", "4",
+                                          "--epochs", "1", "--out", folder.appendingPathComponent("m.safetensors").path])
         let printed = try capturingStandardOutput { try train.run() }
         XCTAssertTrue(printed.contains("Best test/ accuracy (optimistic: test/ chose the epoch)"), printed)
     }

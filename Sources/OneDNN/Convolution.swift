@@ -111,7 +111,7 @@ public final class Convolution {
                          weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
                          inputGradient: UnsafeMutablePointer<Float>?) {
         let dy = diffDst.bind(outputGradient)
-        let source = keepsBF16Input ? backwardWeights.src.bindKept(keptInput) : backwardWeights.src.bind(input!)
+        let source = backwardWeights.src.bind(keepsBF16Input ? UnsafeRawPointer(keptInput.buffer.pointer) : UnsafeRawPointer(input!))
         if let padding {
             backwardWeights.run(source: source, outputGradient: dy, weightGradient: padding.weightGradient.pointer,
                                 biasGradient: biasGradient == nil ? nil : padding.biasGradient.pointer)
@@ -196,7 +196,9 @@ private final class BackwardData {
 private final class BackwardWeights {
     let primitive: Primitive
     let weights: ReorderedCopy
-    let src: Operand
+    /// The forward's input as the primitive reads it: float32, or in bf16 the copy the
+    /// forward kept (training in bf16 always keeps it: `Convolution.keepsBF16Input`).
+    let src: MemoryHandle
     let diffBias: MemoryHandle
     let hasBias: Bool
 
@@ -212,7 +214,7 @@ private final class BackwardWeights {
             return desc
         }
         weights = d.weights(chosenBy: primitive, query: dnnl_query_diff_weights_md)
-        src = Operand(d.input, g.precision, slot: .first)
+        src = MemoryHandle(d.computeInput)
         diffBias = MemoryHandle(d.bias)
         hasBias = g.hasBias
     }

@@ -17,13 +17,8 @@ final class Operand {
     }
 
     /// bf16: the copy made into `kept` instead of the shared scratch, so that a later call
-    /// can bind it again (`bindKept`) without converting the same values twice.
+    /// can bind it again without converting the same values twice.
     func bind(_ values: UnsafeRawPointer, keepingCopyIn kept: BF16Copy.Kept) -> dnnl_memory_t {
         copy!.convert(values, into: kept)
-    }
-
-    /// bf16: memory filled by an earlier `bind(_:keepingCopyIn:)` of an operand with the same descriptor.
-    func bindKept(_ kept: BF16Copy.Kept) -> dnnl_memory_t {
-        copy!.handle.bind(kept.buffer.pointer)
     }
 }

@@ -110,20 +110,35 @@ enum Pooling {
         let maxima = pooled.data + image * 2 * hw, means = maxima + hw
         let first = x.data + image * blocks * hw * 16
         var start = 0
-        if argmax == nil {
-            // Without the maxima's channels, 16 pixels at a time, whose horizontal sums
-            // and maxima are taken together (`Vector.laneSums`).
-            withUnsafeTemporaryAllocation(of: Vector.self, capacity: 32) { buffer in
-                let (sums, bests) = (buffer.baseAddress!, buffer.baseAddress! + 16)
-                while start + 16 <= hw {
-                    for q in 0..<16 {
-                        (sums[q], bests[q], _) = combineBlocks(first, pixel: start + q, spatial: hw, blocks: blocks, scales: scales,
-                                                               padding: padding, locating: false)
-                    }
-                    maxima.setVector(Vector.laneMaxima(of: bests), at: start)
-                    means.setVector(Vector.laneSums(of: sums) / Float(c), at: start)
-                    start += 16
+        // 16 pixels at a time, whose horizontal maxima (and sums, in inference) are taken
+        // together (`Vector.laneMaxima`, `laneSums`); with `argmax`, each pixel's first
+        // channel that holds its maximum likewise, as the largest of the negated candidates.
+        withUnsafeTemporaryAllocation(of: Vector.self, capacity: 64) { buffer in
+            let (sums, bests, channels, scratch) = (buffer.baseAddress!, buffer.baseAddress! + 16,
+                                                    buffer.baseAddress! + 32, buffer.baseAddress! + 48)
+            while start + 16 <= hw {
+                for q in 0..<16 {
+                    (sums[q], bests[q], channels[q]) = combineBlocks(first, pixel: start + q, spatial: hw, blocks: blocks, scales: scales,
+                                                                     padding: padding, locating: argmax != nil)
+                    scratch[q] = bests[q]
                 }
+                let m = Vector.laneMaxima(of: scratch)
+                maxima.setVector(m, at: start)
+                if argmax == nil {
+                    means.setVector(Vector.laneSums(of: sums) / Float(c), at: start)
+                } else {
+                    // Training adds each pixel's lanes in the order the tail and earlier
+                    // releases did, so that its gradients stay bit for bit what they were.
+                    for q in 0..<16 { means[start + q] = sums[q].sum() / Float(c) }
+                }
+                if let argmax {
+                    for q in 0..<16 {
+                        channels[q] = -Vector(repeating: .infinity).replacing(with: channels[q], where: bests[q] .== Vector(repeating: m[q]))
+                    }
+                    let firstChannels = -Vector.laneMaxima(of: channels)
+                    for q in 0..<16 { argmax[start + q] = Int32(firstChannels[q]) }
+                }
+                start += 16
             }
         }
         for p in start..<hw {

@@ -23,9 +23,10 @@ public enum ConvolutionAlgorithm: Sendable, Hashable {
         return pays && winogradAvailable ? .winograd : .direct
     }
 
-    /// Whether oneDNN has Winograd kernels on this CPU (AVX-512 only, in oneDNN 2.6).
-    public static var winogradAvailable: Bool {
+    /// Whether oneDNN has Winograd kernels on this CPU (AVX-512 only, in oneDNN 2.6);
+    /// asked once, not on every training forward.
+    public static let winogradAvailable: Bool = {
         let avx512 = dnnl_cpu_isa_avx512_core.rawValue
         return dnnl_get_effective_cpu_isa().rawValue & avx512 == avx512
-    }
+    }()
 }

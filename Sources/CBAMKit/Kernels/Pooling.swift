@@ -120,9 +120,10 @@ enum Pooling {
                 for q in 0..<16 {
                     (sums[q], bests[q], channels[q]) = combineBlocks(first, pixel: start + q, spatial: hw, blocks: blocks, scales: scales,
                                                                      padding: padding, locating: argmax != nil)
-                    scratch[q] = bests[q]
                 }
-                let m = Vector.laneMaxima(of: scratch)
+                // laneMaxima overwrites what it reduces; finding the argmax reads the bests again.
+                if argmax != nil { scratch.update(from: bests, count: 16) }
+                let m = Vector.laneMaxima(of: argmax == nil ? bests : scratch)
                 maxima.setVector(m, at: start)
                 if argmax == nil {
                     means.setVector(Vector.laneSums(of: sums) / Float(c), at: start)

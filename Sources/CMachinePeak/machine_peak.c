@@ -55,6 +55,31 @@ static double fma128(long iterations) {
     return 2.0 * 4 * ACCUMULATORS * (double)iterations;
 }
 
+// The bf16 counterpart: vdpbf16ps multiplies 32 bf16 pairs into 16 float sums, so it
+// promises twice the FMA's arithmetic; whether a core delivers it is what this measures
+// (some run it on one pipe at half rate, which leaves bf16 no faster than fp32).
+__attribute__((target("avx512f,avx512bf16")))
+static double dot_bf16(long iterations) {
+    __m512 acc[ACCUMULATORS];
+    const __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3380);
+    for (int i = 0; i < ACCUMULATORS; i++) acc[i] = _mm512_set1_ps((float)i);
+    for (long n = 0; n < iterations; n++) {
+#pragma GCC unroll 12
+        for (int i = 0; i < ACCUMULATORS; i++) acc[i] = _mm512_dpbf16_ps(acc[i], a, b);
+    }
+    __m512 sum = acc[0];
+    for (int i = 1; i < ACCUMULATORS; i++) sum = _mm512_add_ps(sum, acc[i]);
+    volatile float keep = _mm512_reduce_add_ps(sum);
+    (void)keep;
+    return 2.0 * 32 * ACCUMULATORS * (double)iterations;
+}
+
+double cbam_bf16_dot_flops(long iterations) {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512bf16")) return 0;
+    return dot_bf16(iterations);
+}
+
 int cbam_fma_lanes(void) {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) return 16;

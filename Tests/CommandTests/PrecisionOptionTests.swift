@@ -61,6 +61,16 @@ final class PrecisionOptionTests: XCTestCase {
         }
     }
 
+    /// The profile's bf16 peak is measured exactly where the CPU has bf16 dot products,
+    /// and is of the FP32 peak's order (on one thread, so that the test stays short).
+    func testTheBF16PeakIsMeasuredWhereBF16IsNative() throws {
+        let fp32 = MachinePeak.fp32GFLOPs(threads: 1)
+        XCTAssertGreaterThan(fp32, 1)
+        guard Precision.hasNativeBF16 else { return XCTAssertNil(MachinePeak.bf16GFLOPs(threads: 1)) }
+        let bf16 = try XCTUnwrap(MachinePeak.bf16GFLOPs(threads: 1))
+        XCTAssertTrue(bf16 > fp32 / 4 && bf16 < fp32 * 4, "bf16 \(bf16), fp32 \(fp32) GFLOP/s")
+    }
+
     func testBF16WithoutNativeSupportIsRefusedByName() throws {
         guard !Precision.hasNativeBF16 else {
             XCTAssertEqual(try PrecisionChoice.bf16.resolved(), .bf16)

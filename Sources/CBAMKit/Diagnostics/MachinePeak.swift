@@ -9,13 +9,24 @@ public enum MachinePeak {
     /// GFLOP/s on `threads` threads together (at most `Parallel.threadCount`): the best of
     /// five runs of about 0.1 s.
     public static func fp32GFLOPs(threads: Int) -> Double {
-        let iterations = 4_000_000
-        let flopsPerThread = cbam_fma_flops(iterations)   // also the warm-up
+        best(threads: threads, iterations: 4_000_000) { cbam_fma_flops($0) }
+    }
+
+    /// The same for AVX-512 BF16 dot products, which promise twice fp32's arithmetic;
+    /// nil where the CPU has none. Where this is not above `fp32GFLOPs`, bf16 cannot
+    /// make convolutions faster than fp32 (`AutomaticPrecision` then keeps fp32).
+    public static func bf16GFLOPs(threads: Int) -> Double? {
+        guard cbam_bf16_dot_flops(1) > 0 else { return nil }
+        return best(threads: threads, iterations: 2_000_000) { cbam_bf16_dot_flops($0) }
+    }
+
+    private static func best(threads: Int, iterations: Int, _ flops: (Int) -> Double) -> Double {
+        let flopsPerThread = flops(iterations)   // also the warm-up
         var best = 0.0
         for _ in 0..<5 {
             let start = DispatchTime.now().uptimeNanoseconds
             // The engine's own OpenMP team, one share a thread: the threads the convolutions run on.
-            Parallel.forEach(threads) { _ in _ = cbam_fma_flops(iterations) }
+            Parallel.forEach(threads) { _ in _ = flops(iterations) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             best = max(best, Double(threads) * flopsPerThread / seconds / 1e9)
         }

@@ -32,6 +32,8 @@ final class OptionValidationTests: XCTestCase {
         assertUsageError(["convert", "a.png", "b.png", "--size", "100000"], naming: "--size")
         assertUsageError(["bench", "decode", "a.png", "--seconds", "nan"], naming: "--seconds")
         assertUsageError(["localise", Self.folder, "--batch-size", "0"], naming: "--batch-size")
+        assertUsageError(["bench", "--against", "plain", "--profile"], naming: "--profile")
+        assertUsageError(["bench", "--against", "vit", "--image-size", "96", "--patch-size", "1"], naming: "--patch-size")
     }
 
     /// `--arch` picks the ResNet for plain, se and cbam in train, compare and bench, with

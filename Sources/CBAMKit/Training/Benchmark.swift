@@ -31,6 +31,9 @@ public struct NetworkBenchmark {
         public var convolutionTrainGFLOPs: Double?
         public var convolutionInferGFLOPs: Double?
         public var peakGFLOPs: Double?
+        /// With `profile`, on a CPU with AVX-512 BF16: the peak of its bf16 dot products on
+        /// the same threads, which says whether bf16 can be the faster arithmetic here.
+        public var bf16PeakGFLOPs: Double?
 
         enum CodingKeys: String, CodingKey {
             case framework, model, precision, channels, threads, parameters
@@ -39,6 +42,7 @@ public struct NetworkBenchmark {
             case latencyMilliseconds = "latency_ms", peakMemoryMB = "peak_memory_mb", baseMemoryMB = "base_memory_mb", trainingTimeShares = "train_time_shares"
             case inferenceTimeShares = "infer_time_shares", convolutionTrainGFLOPs = "conv_train_gflops"
             case convolutionInferGFLOPs = "conv_infer_gflops", peakGFLOPs = "fp32_peak_gflops"
+            case bf16PeakGFLOPs = "bf16_peak_gflops"
         }
     }
 
@@ -58,52 +62,32 @@ public struct NetworkBenchmark {
     public init(options: TrainingOptions) { self.options = options }
 
     public func run(name: String) -> Result {
-        let model = configuration.makeModel(seed: 1)
-        model.use(options.precision)
-        var generator = RandomGenerator(seed: 2)
-        let s = configuration.imageSize, c = configuration.channels
-        func images(_ n: Int) -> Tensor {
-            Tensor(shape: [n, c, s, s], values: (0..<(n * c * s * s)).map { _ in generator.nextNormal() })
-        }
-        let trainImages = images(trainBatch), labels = (0..<trainBatch).map { $0 % configuration.classes }
-        let optimizer = options.makeOptimizer()
-        let loss = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
-        let parameters = model.parameters
+        let work = BenchmarkWorkload(self)
         let base = peakResidentMegabytes()
-        let train = median(rounds, warmup: 2) {
-            for _ in 0..<3 {
-                let logits = model.forward(trainImages, .training)
-                model.backward(loss(logits, labels: labels).gradient, inputGradient: false)
-                optimizer.step(parameters)
-            }
-        } / 3
+        let train = RoundTimer.median(RoundTimer.times(rounds, warmup: 2, work.trainingRound)) / Double(BenchmarkWorkload.stepsPerRound)
         let peak = peakResidentMegabytes()
-        let trainProfile = profile ? timeShares {
-            let logits = model.forward(trainImages, .training)
-            model.backward(loss(logits, labels: labels).gradient, inputGradient: false)
-            optimizer.step(parameters)
-        } : nil
-        let inferImages = images(inferenceBatch)
-        let inferenceProfile = profile ? timeShares { _ = model.forward(inferImages, .inference) } : nil
+        let trainProfile = profile ? timeShares(work.trainingStep) : nil
+        let inferenceProfile = profile ? timeShares(work.inferenceBatch) : nil
         /// GFLOP/s of the convolutions in a profiled run of `images` images, `passes` × the forward FLOPs.
         func convolutionGFLOPs(_ run: (shares: [String: Double], seconds: Double)?, images: Int, passes: Int) -> Double? {
             let share = run.map { Profiler.share(of: "convolution", in: $0.shares) } ?? 0
             guard let run, configuration.convolutionFLOPsPerImage > 0, share > 0 else { return nil }
             return Double(passes * images * configuration.convolutionFLOPsPerImage) / (share * run.seconds) / 1e9
         }
-        let infer = median(rounds, warmup: 2) { _ = model.forward(inferImages, .inference) }
-        let one = images(1)
-        let latency = median(latencyRounds, warmup: 10) { _ = model.forward(one, .inference) }
-        return Result(model: name, precision: options.precision.rawValue, channels: c, imageSize: s, threads: Parallel.threadCount,
-                      parameters: model.parameterCount,
-                      mflopsPerImage: Double(model.forwardFLOPsPerImage) / 1e6,
+        let infer = RoundTimer.median(RoundTimer.times(rounds, warmup: 2, work.inferenceBatch))
+        let latency = RoundTimer.median(RoundTimer.times(latencyRounds, warmup: 10, work.singleImage))
+        return Result(model: name, precision: options.precision.rawValue, channels: configuration.channels,
+                      imageSize: configuration.imageSize, threads: Parallel.threadCount,
+                      parameters: work.model.parameterCount,
+                      mflopsPerImage: Double(work.model.forwardFLOPsPerImage) / 1e6,
                       trainImagesPerSecond: Double(trainBatch) / train,
                       inferImagesPerSecond: Double(inferenceBatch) / infer,
                       latencyMilliseconds: latency * 1000, peakMemoryMB: peak, baseMemoryMB: base,
                       trainingTimeShares: trainProfile?.shares, inferenceTimeShares: inferenceProfile?.shares,
                       convolutionTrainGFLOPs: convolutionGFLOPs(trainProfile, images: trainBatch, passes: 3),
                       convolutionInferGFLOPs: convolutionGFLOPs(inferenceProfile, images: inferenceBatch, passes: 1),
-                      peakGFLOPs: profile ? MachinePeak.fp32GFLOPs(threads: Parallel.threadCount) : nil)
+                      peakGFLOPs: profile ? MachinePeak.fp32GFLOPs(threads: Parallel.threadCount) : nil,
+                      bf16PeakGFLOPs: profile ? MachinePeak.bf16GFLOPs(threads: Parallel.threadCount) : nil)
     }
 
     /// Each kind of layer's share of `body`'s time over five runs, and the seconds of one run.
@@ -124,16 +108,5 @@ public struct NetworkBenchmark {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
               let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kilobytes / 1024
-    }
-
-    /// Median wall time of `body`, in seconds.
-    private func median(_ count: Int, warmup: Int, _ body: () -> Void) -> Double {
-        for _ in 0..<warmup { body() }
-        let times = (0..<count).map { _ -> Double in
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }.sorted()
-        return times[count / 2]
     }
 }

@@ -31,10 +31,12 @@ enum ChannelKernels {
     }
 
     /// out = relu?(uScale ⊙ u′ + vScale ⊙ v + shift), per channel; u′ as in `sums` (a gate
-    /// needs v).
+    /// needs v). With `pooledInto`, also out's `SpatialPooling`, row by row as out is
+    /// written (blocked u only).
     static func affine(_ u: Tensor, uScale: [Float], gate: ReLUGate? = nil,
                        v: Tensor? = nil, vScale: [Float]? = nil,
-                       shift: [Float], relu: Bool) -> Tensor {
+                       shift: [Float], relu: Bool, pooledInto pooled: SpatialPooling.Writer? = nil) -> Tensor {
+        precondition(pooled == nil || u.layout == .blocked)
         precondition(gate == nil || v != nil, "the ReLU gate is recomputed from v")
         let out = Tensor(shape: u.shape, layout: u.layout)
         let count = paddedChannels(u)
@@ -42,7 +44,7 @@ enum ChannelKernels {
         let wholeGate = gate.map { paddedGate($0, to: count) }
         let rows = u.batch * rowsPerImage(u)
         Parallel.forEach(rows, minimumPerThread: 2) { row in
-            applyAffine(row: row, u, wholeGate, v, a, b, s, relu, out)
+            applyAffine(row: row, u, wholeGate, v, a, b, s, relu, out, pooled)
         }
         return out
     }
@@ -104,7 +106,8 @@ enum ChannelKernels {
     }
 
     private static func applyAffine(row: Int, _ u: Tensor, _ gate: ReLUGate?, _ v: Tensor?,
-                                    _ a: [Float], _ b: [Float], _ s: [Float], _ relu: Bool, _ out: Tensor) {
+                                    _ a: [Float], _ b: [Float], _ s: [Float], _ relu: Bool, _ out: Tensor,
+                                    _ pooled: SpatialPooling.Writer?) {
         let n = u.spatial
         if u.layout == .blocked {
             let start = row * n * 16
@@ -113,7 +116,9 @@ enum ChannelKernels {
             let shift = Vector(s[channel0..<(channel0 + 16)])
             let vScale = v == nil ? Vector() : Vector(b[channel0..<(channel0 + 16)])
             let (gateScale, gateShift) = gate.map { gateVectors($0, channel0: channel0) } ?? (Vector(), Vector())
-            for i in stride(from: start, to: start + n * 16, by: 16) {
+            var pool = SpatialPooling.Accumulator(locatingMaxima: pooled?.locatesMaxima ?? false)
+            for p in 0..<n {
+                let i = start + p * 16
                 var x = u.data.vector(at: i)
                 var y: Vector
                 if let v {
@@ -124,8 +129,11 @@ enum ChannelKernels {
                 } else {
                     y = scale * x + shift
                 }
-                out.data.setVector(relu ? y.relu() : y, at: i)
+                if relu { y = y.relu() }
+                out.data.setVector(y, at: i)
+                if pooled != nil { pool.add(y, pixel: p) }
             }
+            pooled?.store(pool.row(pixels: n), row: row)
         } else {
             let start = row * n
             let channel = row % u.channels

@@ -7,40 +7,23 @@ enum Pooling {
     /// Average and maximum of each channel over H×W, as plain [N, C], and, when
     /// `locatingMaxima` (the maximum's backward needs them), the position (0..<H·W)
     /// of each maximum.
-    static func overSpace(_ x: Tensor, locatingMaxima: Bool = true) -> (average: Tensor, maximum: Tensor, argmax: [Int32]) {
+    static func overSpace(_ x: Tensor, locatingMaxima: Bool = true) -> SpatialPooling {
         precondition(x.layout == .blocked)
-        let (n, c, blocks) = (x.batch, x.channels, x.channelBlocks)
-        let average = Tensor(shape: [n, c]), maximum = Tensor(shape: [n, c])
-        var argmax = [Int32](repeating: 0, count: locatingMaxima ? n * c : 0)
-        argmax.withUnsafeMutableBufferPointer { argmax in
-            Parallel.forEach(n * blocks, minimumPerThread: 2) { row in
-                let (image, block) = row.quotientAndRemainder(dividingBy: blocks)
-                let (mean, best, at) = overSpace(x, row: row, locatingMaxima: locatingMaxima)
-                for lane in 0..<min(16, c - block * 16) {
-                    let channel = block * 16 + lane
-                    average.data[image * c + channel] = mean[lane]
-                    maximum.data[image * c + channel] = best[lane]
-                    if locatingMaxima { argmax[image * c + channel] = at[lane] }
-                }
+        return SpatialPooling.collecting(like: x, locatingMaxima: locatingMaxima) { pooled in
+            Parallel.forEach(x.batch * x.channelBlocks, minimumPerThread: 2) { row in
+                pooled.store(overSpace(x, row: row, locatingMaxima: locatingMaxima), row: row)
             }
         }
-        return (average, maximum, argmax)
     }
 
     /// `overSpace` of one block of 16 channels of one image (`row` = image · blocks +
     /// block), as vectors: the averages, the maxima and where the maxima are.
     @inline(__always)
-    static func overSpace(_ x: Tensor, row: Int, locatingMaxima: Bool) -> (average: Vector, maximum: Vector, at: SIMD16<Int32>) {
+    static func overSpace(_ x: Tensor, row: Int, locatingMaxima: Bool) -> SpatialPooling.Row {
         let hw = x.spatial, first = x.data + row * hw * 16
-        var sum = Vector(), best = Vector(repeating: -.infinity), at = SIMD16<Int32>()
-        for p in 0..<hw {
-            let v = first.vector(at: p * 16)
-            sum += v
-            let better = v .> best
-            best.replace(with: v, where: better)
-            if locatingMaxima { at.replace(with: Int32(p), where: better) }
-        }
-        return (sum / Float(hw), best, at)
+        var pool = SpatialPooling.Accumulator(locatingMaxima: locatingMaxima)
+        for p in 0..<hw { pool.add(first.vector(at: p * 16), pixel: p) }
+        return pool.row(pixels: hw)
     }
 
     /// ∂x of `overSpace`: the average's gradient spread evenly, the maximum's sent to

@@ -47,7 +47,20 @@ public final class BatchNorm2d: Layer {
         [("running_mean", runningMean), ("running_var", runningVariance), ("num_batches_tracked", batchesTracked)]
     }
 
-    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
+    public func forward(_ x: Tensor, _ mode: Mode) -> Tensor { forward(x, mode, pooledInto: nil) }
+
+    /// The forward, pooling its output over space as it writes it (`SpatialPooling`,
+    /// each maximum located when the mode keeps activations): what an attention after
+    /// it starts from, without reading the output again. x must be blocked.
+    public func forwardPooling(_ x: Tensor, _ mode: Mode) -> (output: Tensor, pooled: SpatialPooling) {
+        var output: Tensor?
+        let pooled = SpatialPooling.collecting(like: x, locatingMaxima: mode.keepsActivations) { writer in
+            output = forward(x, mode, pooledInto: writer)
+        }
+        return (output!, pooled)
+    }
+
+    private func forward(_ x: Tensor, _ mode: Mode, pooledInto pooled: SpatialPooling.Writer?) -> Tensor {
         Profiler.measure("batchnorm") {
             let c = x.channels
             if mode.usesBatchStatistics {
@@ -76,7 +89,7 @@ public final class BatchNorm2d: Layer {
             let (gamma, beta) = (weight.value.scalars, bias.value.scalars)
             let scale = (0..<c).map { gamma[$0] * inverseStd[$0] }
             let shift = (0..<c).map { beta[$0] - mean[$0] * scale[$0] }
-            let y = ChannelKernels.affine(x, uScale: scale, shift: shift, relu: fusedReLU)
+            let y = ChannelKernels.affine(x, uScale: scale, shift: shift, relu: fusedReLU, pooledInto: pooled)
             usedBatchStatistics = mode.usesBatchStatistics
             input = mode.keepsActivations ? x : nil
             forwardAffine = mode.keepsActivations && fusedReLU ? ChannelKernels.ReLUGate(scale: scale, shift: shift) : nil

@@ -69,9 +69,13 @@ public final class ResidualBlock: Layer {
             let shortcut = downsample.map { $0.conv.forward(x, foldingIn: $0.norm) } ?? x
             return attention.forward(features, shortcut: shortcut, mode)
         }
-        let features = branch.reduce(x) { $1.norm.forward($1.conv.forward($0, mode), mode) }
+        let hidden = branch.dropLast().reduce(x) { $1.norm.forward($1.conv.forward($0, mode), mode) }
+        let (conv, norm) = branch[branch.count - 1]
+        // The attention's gate pools F over space: the BatchNorm that writes F does it on the way.
+        let (features, pooled) = attention.poolsOverSpace ? norm.forwardPooling(conv.forward(hidden, mode), mode)
+                                                          : (norm.forward(conv.forward(hidden, mode), mode), nil)
         let shortcut = downsample.map { $0.norm.forward($0.conv.forward(x, mode), mode) } ?? x
-        return attention.forward(features, shortcut: shortcut, mode)
+        return attention.forward((features, shortcut), pooled: pooled, mode)
     }
 
     /// ∂x = branch-backward(∂F) + shortcut-backward(∂shortcut), where the attention's

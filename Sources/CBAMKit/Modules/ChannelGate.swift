@@ -20,12 +20,16 @@ public final class ChannelGate: Layer {
 
     /// Mc as [N, C], from blocked features [N, C, H, W].
     public func forward(_ features: Tensor, _ mode: Mode) -> Tensor {
-        let (average, maximum, argmax) = Pooling.overSpace(features, locatingMaxima: mode.keepsActivations)
-        let n = features.batch
-        let o = mlp.forward(Tensor.stacking([average, maximum]), mode)
+        forward(pooled: Pooling.overSpace(features, locatingMaxima: mode.keepsActivations), mode)
+    }
+
+    /// Mc from the features' `SpatialPooling` (with the maxima located when the mode keeps activations).
+    func forward(pooled: SpatialPooling, _ mode: Mode) -> Tensor {
+        let n = pooled.average.shape[0]
+        let o = mlp.forward(Tensor.stacking([pooled.average, pooled.maximum]), mode)
         let mc = Elementwise.sigmoid(Elementwise.add(o.rows(0..<n), o.rows(n..<2 * n)))
         gate = mc
-        if mode.keepsActivations { maximumAt = argmax }
+        if mode.keepsActivations { maximumAt = pooled.argmax }
         return mc
     }
 

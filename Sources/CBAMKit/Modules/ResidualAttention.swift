@@ -19,11 +19,21 @@ public protocol ResidualAttention: Layer, ONNXResidualEnding where Input == Resi
     /// The last forward's per-pixel attention [N, 1, H, W] (CBAM's Ms), values in
     /// (0, 1); nil for an attention without one, or before a forward.
     var spatialAttention: Tensor? { get }
+    /// Whether the gate starts from F's pooling over space (CBAM's channel gate, SE's
+    /// squeeze). Then the pass that writes F, the block's last BatchNorm, pools on the way
+    /// and hands it to `forward(_:pooled:_:)`: one read of F fewer.
+    var poolsOverSpace: Bool { get }
+    /// relu(attention(F) + shortcut), with F's pooling when `poolsOverSpace` (nil: the
+    /// attention pools F itself).
+    func forward(_ input: ResidualBranches, pooled: SpatialPooling?, _ mode: Mode) -> Tensor
 }
 
 public extension ResidualAttention {
     var channelAttention: Tensor? { nil }
     var spatialAttention: Tensor? { nil }
+    var poolsOverSpace: Bool { false }
+
+    func forward(_ input: ResidualBranches, pooled: SpatialPooling?, _ mode: Mode) -> Tensor { forward(input, mode) }
 
     /// relu(attention(features) + shortcut).
     func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor { forward((features, shortcut), mode) }

@@ -22,11 +22,16 @@ public final class SqueezeExcitation: ResidualAttention {
     /// The last forward's per-channel scale s, [N, C].
     public var channelAttention: Tensor? { scale }
 
+    public var poolsOverSpace: Bool { true }
+
     /// relu(F ⊙ s + shortcut).
-    public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor {
+    public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor { forward(input, pooled: nil, mode) }
+
+    public func forward(_ input: ResidualBranches, pooled: SpatialPooling?, _ mode: Mode) -> Tensor {
         Profiler.measure("se gate") {
             let (features, shortcut) = input
-            let s = Elementwise.sigmoid(mlp.forward(Pooling.overSpace(features, locatingMaxima: false).average, mode))
+            let average = (pooled ?? Pooling.overSpace(features, locatingMaxima: false)).average
+            let s = Elementwise.sigmoid(mlp.forward(average, mode))
             let out = GatedResidual.forward(features, channelScale: s, shortcut: shortcut, relu: true)
             scale = s
             if mode.keepsActivations { self.features = features; output = out }

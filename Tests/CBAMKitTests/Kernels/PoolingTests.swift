@@ -28,4 +28,24 @@ final class PoolingTests: XCTestCase {
             }
         }
     }
+
+    /// The BatchNorm that writes a block's F pools it on the way (`forwardPooling`): the
+    /// same output as its forward, and the same pooling, bit for bit, as pooling that
+    /// output afterwards, the first of tied maxima located; a partial channel block; ties.
+    func testBatchNormPoolsItsOutputAsPoolingItAfterwardsWould() {
+        let (n, c, h, w) = (3, 20, 5, 7)
+        let values = (0..<(n * c * h * w)).map { Float(($0 * 7919) % 5) - 2 }
+        let x = Tensor(shape: [n, c, h, w], values: values).reordered(to: .blocked)
+        for (mode, relu) in [(Mode.training, false), (.explaining, true), (.training, true)] {
+            let (plain, pooling) = (BatchNorm2d(c, fusedReLU: relu), BatchNorm2d(c, fusedReLU: relu))
+            let expected = plain.forward(x, mode)
+            let (output, pooled) = pooling.forwardPooling(x, mode)
+            XCTAssertEqual(output.scalars, expected.scalars)
+            let reference = Pooling.overSpace(expected, locatingMaxima: mode.keepsActivations)
+            XCTAssertEqual(pooled.average.scalars, reference.average.scalars, "\(mode)")
+            XCTAssertEqual(pooled.maximum.scalars, reference.maximum.scalars, "\(mode)")
+            XCTAssertEqual(pooled.argmax, reference.argmax, "\(mode)")
+            XCTAssertEqual(pooled.argmax.count, n * c)
+        }
+    }
 }

@@ -11,9 +11,9 @@ final class GlobalPool: Layer {
     init(_ kind: Kind) { self.kind = kind }
 
     func forward(_ x: Tensor, _ mode: Mode) -> Tensor {
-        let (average, maximum, argmax) = Pooling.overSpace(x)
-        if mode.keepsActivations { input = x; self.argmax = argmax }
-        return kind == .average ? average : maximum
+        let pooled = Pooling.overSpace(x)
+        if mode.keepsActivations { input = x; argmax = pooled.argmax }
+        return kind == .average ? pooled.average : pooled.maximum
     }
 
     /// The average's gradient spread evenly over H×W; the maximum's sent to where it was.

@@ -14,7 +14,7 @@ public enum MachinePeak {
 
     /// The same for AVX-512 BF16 dot products, which promise twice fp32's arithmetic;
     /// nil where the CPU has none. Where this is not above `fp32GFLOPs`, bf16 cannot
-    /// make convolutions faster than fp32 (`AutomaticPrecision` then keeps fp32).
+    /// make convolutions faster than fp32 (and `AutomaticPrecision`'s probe finds so).
     public static func bf16GFLOPs(threads: Int) -> Double? {
         guard cbam_bf16_dot_flops(1) > 0 else { return nil }
         return best(threads: threads, iterations: 2_000_000) { cbam_bf16_dot_flops($0) }

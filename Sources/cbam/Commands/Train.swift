@@ -146,6 +146,11 @@ struct Train: ParsableCommand {
                 ?? setup.options(kind, epochs: epochs, seed: seed, channels: training.channels, classes: classes)
             options.balance = balance
             options.patience = patience
+            if precision == .auto {
+                let chosen = options.precision
+                options.precision = parallel.agreed(chosen)
+                if options.precision != chosen { StandardError.line("auto: not every rank chose bf16 (each timed its own probe); all ranks train in fp32") }
+            }
             trainer = try Trainer(options: options,
                                   classNames: split.classNames, training: training, validation: validation,
                                   modelURL: modelURL, logURL: log.map(URL.init(fileURLWithPath:)), startingFrom: startingModel,

@@ -33,11 +33,11 @@ public final class CBAM: ResidualAttention {
     /// relu(F″ + shortcut).
     public func forward(_ input: ResidualBranches, _ mode: Mode) -> Tensor { forward(input, pooled: nil, mode) }
 
-    public func forward(_ input: ResidualBranches, pooled: SpatialPooling?, _ mode: Mode) -> Tensor {
+    public func forward(_ input: ResidualBranches, pooled featurePooling: SpatialPooling?, _ mode: Mode) -> Tensor {
         Profiler.measure("cbam gates") {
             let (features, shortcut) = input
             if mode == .inference && CBAMInference.handles(batch: features.batch) { return imageByImage(features, shortcut) }
-            let mc = pooled.map { channelGate.forward(pooled: $0, mode) } ?? channelGate.forward(features, mode)
+            let mc = featurePooling.map { channelGate.forward(pooled: $0, mode) } ?? channelGate.forward(features, mode)
             let (pooled, argmax) = Pooling.overChannels(features, scale: mc, locatingMaxima: mode.keepsActivations)
             let ms = spatialGate.forward(pooled, mode)
             let out = GatedResidual.forward(features, channelScale: mc, spatialScale: ms, shortcut: shortcut, relu: true)

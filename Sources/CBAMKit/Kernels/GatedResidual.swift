@@ -40,10 +40,10 @@ enum GatedResidual {
     }
 
     /// The gradient entering the gated product, g = dy where out > 0 (all of dy without
-    /// the ReLU); it is also the shortcut's gradient.
-    static func maskedGradient(_ dy: Tensor, output: Tensor?) -> Tensor {
-        guard let output else { return dy }
-        return Elementwise.reluBackward(dy, output: output)
+    /// the ReLU); it is also the shortcut's gradient. dy's two summands are added here.
+    static func maskedGradient(_ dy: SplitGradient, output: Tensor?) -> Tensor {
+        guard let output else { return dy.total }
+        return Elementwise.reluBackward(dy.first, plus: dy.second, output: output)
     }
 
     /// Σ over pixels of dgated·x per (image, channel), as [N, C]: the gradient of a
@@ -69,18 +69,19 @@ enum GatedResidual {
     }
 
     /// Σ over channels of g·x·channelScale per (image, pixel), as [N, 1, H, W] (the
-    /// shape of a spatial scale): its gradient. With `output`, g is dy masked by the
-    /// ReLU as in `maskedGradient`, computed in the same pass and returned (CBAM's
-    /// backward starts here, so that dy and g are read once for both); else g = dy.
+    /// shape of a spatial scale): its gradient. g is dy (its two summands added), masked
+    /// by the ReLU as in `maskedGradient` with `output`, computed in the same pass and
+    /// returned (CBAM's backward starts here, so that dy and g are read once for both).
     ///
     /// Each pixel's channel blocks are added lane by lane first, so that one
     /// horizontal sum per pixel remains.
-    static func spatialScaleGradient(_ dy: Tensor, _ x: Tensor, channelScale: Tensor?,
+    static func spatialScaleGradient(_ dy: SplitGradient, _ x: Tensor, channelScale: Tensor?,
                                      maskedBy output: Tensor? = nil) -> (masked: Tensor, gradient: Tensor) {
         let (n, c, hw, blocks) = (x.batch, x.channels, x.spatial, x.channelBlocks)
         let result = Tensor(shape: [n, 1, x.height, x.width])
-        let g = output == nil ? dy : Tensor(shape: dy.shape, layout: .blocked)
-        let (dyData, gData, xData, outData) = (dy.data, g.data, x.data, output?.data)
+        let writesG = output != nil || dy.second != nil
+        let g = writesG ? Tensor(shape: dy.first.shape, layout: .blocked) : dy.first
+        let (dyData, secondData, gData, xData, outData) = (dy.first.data, dy.second?.data, g.data, x.data, output?.data)
         Parallel.forEach(n, minimumPerThread: 1) { image in
             let sums = result.data + image * hw
             let scales = UnsafeMutablePointer<Vector>.allocate(capacity: blocks)
@@ -92,10 +93,9 @@ enum GatedResidual {
                 for block in 0..<blocks {
                     let i = first + (block * hw + p) * 16
                     var d = dyData.vector(at: i)
-                    if let outData {
-                        d = d.masked(by: outData.vector(at: i))
-                        gData.setVector(d, at: i)
-                    }
+                    if let secondData { d += secondData.vector(at: i) }
+                    if let outData { d = d.masked(by: outData.vector(at: i)) }
+                    if writesG { gData.setVector(d, at: i) }
                     sum += d * xData.vector(at: i) * scales[block]
                 }
                 sums[p] = sum.sum()

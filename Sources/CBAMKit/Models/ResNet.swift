@@ -84,15 +84,16 @@ public final class ResNet: ImageClassifier, Layer, GradCAMHook {
     @discardableResult
     public func backward(_ dLogits: Tensor, inputGradient: Bool, finished: (Module) -> Void) -> Tensor? {
         precondition(!inputGradient || frozenStages == 0, "a network with frozen stages has no input gradient")
-        var dx = featuresGradient(dLogits)
+        var dy = SplitGradient(featuresGradient(dLogits))
         finished(fc)
         for (k, stage) in stages.enumerated().reversed() where k + 1 >= frozenStages {
             for block in stage.reversed() {
-                dx = block.backward(dx)
+                dy = block.backward(dy)
                 finished(block)
             }
         }
         guard frozenStages == 0 else { return nil }
+        var dx = dy.total
         if let maxpool { dx = maxpool.backward(dx) }
         dx = bn1.backward(dx)
         finished(bn1)

@@ -80,10 +80,14 @@ public final class ResidualBlock: Layer {
 
     /// ∂x = branch-backward(∂F) + shortcut-backward(∂shortcut), where the attention's
     /// backward gives ∂F and ∂shortcut; fills every parameter's gradient.
-    public func backward(_ dy: Tensor) -> Tensor {
+    public func backward(_ dy: Tensor) -> Tensor { backward(SplitGradient(dy)).total }
+
+    /// The same with both gradients held as their two summands, the branch's and the
+    /// shortcut's: the block before adds ∂x's in the pass that masks it (`SplitGradient`).
+    public func backward(_ dy: SplitGradient) -> SplitGradient {
         let (dFeatures, dShortcut) = attention.backward(dy)
         let dx = branch.reversed().reduce(dFeatures) { $1.conv.backward($1.norm.backward($0)) }
         let dxShortcut = downsample.map { $0.conv.backward($0.norm.backward(dShortcut)) } ?? dShortcut
-        return Elementwise.add(dx, dxShortcut)
+        return SplitGradient(dx, dxShortcut)
     }
 }

@@ -62,7 +62,9 @@ public final class CBAM: ResidualAttention {
     ///
     ///     ∂Ms = Σ_c g ⊙ F′,   ∂F′ = g ⊙ Ms + pool-backward(SpatialGate-backward(∂Ms)),
     ///     ∂Mc = Σ_hw ∂F′ ⊙ F,   ∂F = ∂F′ ⊙ Mc + the channel gate's pooling gradients
-    public func backward(_ dy: Tensor) -> ResidualBranches {
+    public func backward(_ dy: Tensor) -> ResidualBranches { backward(SplitGradient(dy)) }
+
+    public func backward(_ dy: SplitGradient) -> ResidualBranches {
         Profiler.measure("cbam gates") {
             let (f, out, mc, ms) = (features!, output!, channelGate.gate!, spatialGate.gate!)
             // Spatial gate: ∂Ms = Σ_c g·F′ (in the pass that masks dy into g), then back

@@ -14,8 +14,10 @@ public final class NoAttention: ResidualAttention {
         }
     }
 
+    public func backward(_ dy: Tensor) -> ResidualBranches { backward(SplitGradient(dy)) }
+
     /// ∂F = ∂shortcut = dy where out > 0.
-    public func backward(_ dy: Tensor) -> ResidualBranches {
+    public func backward(_ dy: SplitGradient) -> ResidualBranches {
         Profiler.measure("residual") {
             let g = GatedResidual.maskedGradient(dy, output: output!)
             return (g, g)

@@ -26,6 +26,9 @@ public protocol ResidualAttention: Layer, ONNXResidualEnding where Input == Resi
     /// relu(attention(F) + shortcut), with F's pooling when `poolsOverSpace` (nil: the
     /// attention pools F itself).
     func forward(_ input: ResidualBranches, pooled: SpatialPooling?, _ mode: Mode) -> Tensor
+    /// `backward` with ∂out given as two summands (the next block's input gradient,
+    /// through its branch and its shortcut), which the first pass reading them adds.
+    func backward(_ dy: SplitGradient) -> ResidualBranches
 }
 
 public extension ResidualAttention {
@@ -34,6 +37,7 @@ public extension ResidualAttention {
     var poolsOverSpace: Bool { false }
 
     func forward(_ input: ResidualBranches, pooled: SpatialPooling?, _ mode: Mode) -> Tensor { forward(input, mode) }
+    func backward(_ dy: SplitGradient) -> ResidualBranches { backward(dy.total) }
 
     /// relu(attention(features) + shortcut).
     func forward(_ features: Tensor, shortcut: Tensor, _ mode: Mode) -> Tensor { forward((features, shortcut), mode) }

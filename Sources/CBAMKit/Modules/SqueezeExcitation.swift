@@ -44,7 +44,9 @@ public final class SqueezeExcitation: ResidualAttention {
     ///     ∂s = Σ_hw g ⊙ F,   ∂F = g ⊙ s + MLP-backward(∂s ⊙ s(1 − s)) / (H·W)
     ///
     /// the last term spread evenly over the pixels by the average pooling.
-    public func backward(_ dy: Tensor) -> ResidualBranches {
+    public func backward(_ dy: Tensor) -> ResidualBranches { backward(SplitGradient(dy)) }
+
+    public func backward(_ dy: SplitGradient) -> ResidualBranches {
         Profiler.measure("se gate") {
             let (f, s, out) = (features!, scale!, output!)
             let g = GatedResidual.maskedGradient(dy, output: out)

@@ -1,5 +1,5 @@
 import XCTest
-import CBAMKit
+@testable import CBAMKit
 
 /// `ResidualBlock`, basic and bottleneck, with each attention and a downsampling
 /// shortcut, against finite differences.
@@ -33,6 +33,31 @@ final class ResidualBlockTests: XCTestCase {
         let block = ResidualBlock(.bottleneck, 16, planes: 4, stride: 1, attention: .cbam, reduction: 4, generator: &generator)
         XCTAssertNil(block.downsample)
         check.check("bottleneck identity", block, input: check.random([2, 16, 5, 5]), layout: .blocked)
+    }
+
+    /// ∂y given as two summands (how a ResNet hands each block the next block's input
+    /// gradient) gives, bit for bit, the gradients of ∂y added first: the input's, as its
+    /// own two summands, and every parameter's. Each attention, identity and downsampling
+    /// shortcut.
+    func testASplitGradientIsTheSumAddedFirst() {
+        for (kind, input, planes, stride) in AttentionKind.allCases.flatMap({ [($0, 16, 16, 1), ($0, 8, 16, 2)] }) {
+            func block() -> ResidualBlock {
+                var generator = RandomGenerator(seed: 12)
+                return ResidualBlock(.basic, input, planes: planes, stride: stride, attention: kind, reduction: 4, generator: &generator)
+            }
+            let (split, summed) = (block(), block())
+            let x = check.random([3, input, 6, 6]).reordered(to: .blocked)
+            let y = split.forward(x, .training)
+            XCTAssertEqual(summed.forward(x, .training).scalars, y.scalars)
+            let (a, b) = (check.random(y.shape).reordered(to: .blocked), check.random(y.shape).reordered(to: .blocked))
+            let parts = split.backward(SplitGradient(a, b))
+            let whole = summed.backward(Elementwise.add(a, b))
+            XCTAssertEqual(parts.total.scalars, whole.scalars, "\(kind) stride \(stride)")
+            XCTAssertNotNil(parts.second, "the block hands on its two summands")
+            for ((key, p), (_, q)) in zip(split.parameters, summed.parameters) {
+                XCTAssertEqual(p.gradient.scalars, q.gradient.scalars, "\(kind) stride \(stride) \(key)")
+            }
+        }
     }
 
     // Whole networks are not checked by finite differences: with a dozen ReLU and

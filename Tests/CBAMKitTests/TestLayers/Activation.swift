@@ -7,7 +7,7 @@ final class Activation: Layer {
     private let derivative: (_ dy: Tensor, _ y: Tensor) -> Tensor
     private var output: Tensor?
 
-    static var relu: Activation { Activation(Elementwise.relu, Elementwise.reluBackward) }
+    static var relu: Activation { Activation(Elementwise.relu) { Elementwise.reluBackward($0, output: $1) } }
     static var sigmoid: Activation { Activation(Elementwise.sigmoid, Elementwise.sigmoidBackward) }
 
     private init(_ function: @escaping (Tensor) -> Tensor, _ derivative: @escaping (Tensor, Tensor) -> Tensor) {

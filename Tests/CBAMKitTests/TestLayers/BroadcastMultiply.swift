@@ -25,6 +25,6 @@ final class BroadcastMultiply: Layer {
                     GatedResidual.channelScaleGradient(dy, x, spatialScale: nil, extra: nil))
         }
         return (GatedResidual.inputGradient(dy, channelScale: nil, spatialScale: s, extra: nil, average: nil, maximum: nil, argmax: []),
-                GatedResidual.spatialScaleGradient(dy, x, channelScale: nil).gradient)
+                GatedResidual.spatialScaleGradient(SplitGradient(dy), x, channelScale: nil).gradient)
     }
 }

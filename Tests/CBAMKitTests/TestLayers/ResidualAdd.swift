@@ -18,5 +18,5 @@ final class ResidualAdd: Layer {
     }
 
     /// The same gradient reaches both inputs: dy, masked where the ReLU cut.
-    func backward(_ dy: Tensor) -> Tensor { relu ? GatedResidual.maskedGradient(dy, output: output!) : dy }
+    func backward(_ dy: Tensor) -> Tensor { relu ? GatedResidual.maskedGradient(SplitGradient(dy), output: output!) : dy }
 }

@@ -23,27 +23,38 @@
 // microseconds: batch-1 latency 0.61 / 0.67 / 0.93 ms with 10,000 / 3,000 / 1,000
 // rounds (sleeping at once: 1.7 ms); idle throughput was the same for all of them. So
 // the rounds follow what the machine is doing when the process starts: 10,000 (about
-// 0.13 ms) when nothing else is runnable, 1,000 beside other work; a run that meets
-// contention only later keeps 10,000. OMP_WAIT_POLICY or GOMP_SPINCOUNT win.
+// 0.13 ms) when nothing else is runnable, 1,000 beside other work. A training run
+// (`train`, `compare`) always takes 1,000: it lasts long enough for other work to start
+// beside it later, when 10,000 rounds would keep costing it (contention begun 1.5 s
+// after the start: training at 0.42× of idle with 10,000 rounds, batch-1 latency 6.2
+// ms), and its throughput does not need the longer wait. OMP_WAIT_POLICY or
+// GOMP_SPINCOUNT win.
 static const long idle_spin_rounds = 10000, busy_spin_rounds = 1000;
 
 // /proc/stat's procs_running counts this process too (in a container it may count the
 // host's tasks, which errs towards busy).
-long cbam_spin_rounds(const char *proc_stat) {
+long cbam_spin_rounds(const char *proc_stat, int trains) {
+    if (trains) return busy_spin_rounds;
     const char *line = proc_stat ? strstr(proc_stat, "procs_running ") : NULL;
     long running = 0;
     if (!line || sscanf(line, "procs_running %ld", &running) != 1) return busy_spin_rounds;
     return running <= 1 ? idle_spin_rounds : busy_spin_rounds;
 }
 
-static long spin_rounds_now(void) {
+// Whether the command line runs a training: `cbam train …` or `cbam compare …`.
+static int trains(int argc, char **argv) {
+    return argc > 1 && (strcmp(argv[1], "train") == 0 || strcmp(argv[1], "compare") == 0);
+}
+
+static long spin_rounds_now(int argc, char **argv) {
+    if (trains(argc, argv)) return busy_spin_rounds;
     FILE *stat = fopen("/proc/stat", "r");
     if (!stat) return busy_spin_rounds;
     // Line by line: the interrupt line before it can be longer than any buffer.
     char line[256];
     long rounds = busy_spin_rounds;
     while (fgets(line, sizeof line, stat))
-        if (strncmp(line, "procs_running ", 14) == 0) { rounds = cbam_spin_rounds(line); break; }
+        if (strncmp(line, "procs_running ", 14) == 0) { rounds = cbam_spin_rounds(line, 0); break; }
     fclose(stat);
     return rounds;
 }
@@ -61,7 +72,6 @@ static const char *lookup(char **envp, const char *name) {
 }
 
 static void before_openmp(int argc, char **argv, char **envp) {
-    (void)argc;
     // Threads inherit the floating-point state of the thread that creates them, and
     // none exists yet: every thread of the process (OpenMP's too) flushes denormals.
     cbam_flush_denormals();
@@ -77,7 +87,7 @@ static void before_openmp(int argc, char **argv, char **envp) {
         strcat(added, " OMP_NUM_THREADS");
     }
     if (!lookup(envp, "OMP_WAIT_POLICY") && !lookup(envp, "GOMP_SPINCOUNT")) {
-        snprintf(spin, sizeof spin, "GOMP_SPINCOUNT=%ld", spin_rounds_now());
+        snprintf(spin, sizeof spin, "GOMP_SPINCOUNT=%ld", spin_rounds_now(argc, argv));
         extra[count++] = spin;
         strcat(added, " GOMP_SPINCOUNT");
     }

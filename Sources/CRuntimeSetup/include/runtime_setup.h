@@ -14,8 +14,8 @@ int cbam_cpu_max_cpus(const char *text);
 
 /// GOMP_SPINCOUNT as start-up chooses it from a /proc/stat text: 10,000 rounds when
 /// `procs_running` counts only this process, 1,000 beside other runnable work (or when
-/// the text does not say).
-long cbam_spin_rounds(const char *proc_stat);
+/// the text does not say), and 1,000 for a training run (`trains` nonzero) whatever runs.
+long cbam_spin_rounds(const char *proc_stat, int trains);
 
 /// Sets flush-to-zero and denormals-are-zero on the calling thread (MXCSR).
 void cbam_flush_denormals(void);

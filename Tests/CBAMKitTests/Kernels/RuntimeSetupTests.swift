@@ -77,8 +77,11 @@ final class RuntimeSetupTests: XCTestCase {
     }
 
     /// Idle, workers wait longer before sleeping (batch-1 latency); beside other runnable
-    /// work, briefly (throughput under contention). Unreadable: briefly.
+    /// work, briefly (throughput under contention). Unreadable: briefly. A training run
+    /// waits briefly even on an idle machine: other work may start beside it later.
     func testTheWaitFollowsWhatElseIsRunningAtStart() {
+        XCTAssertEqual(OpenMPWait.spinRounds(procStat: "procs_running 1\n", training: true), 1_000)
+        XCTAssertEqual(OpenMPWait.spinRounds(procStat: "procs_running 3\n", training: true), 1_000)
         XCTAssertEqual(OpenMPWait.spinRounds(procStat: "cpu  1 2 3\nctxt 99\nprocs_running 1\nprocs_blocked 0\n"), 10_000)
         XCTAssertEqual(OpenMPWait.spinRounds(procStat: "procs_running 2\n"), 1_000)
         XCTAssertEqual(OpenMPWait.spinRounds(procStat: "procs_running 7\n"), 1_000)

@@ -46,17 +46,17 @@ static int trains(int argc, char **argv) {
     return argc > 1 && (strcmp(argv[1], "train") == 0 || strcmp(argv[1], "compare") == 0);
 }
 
+// The rounds for this command line, from /proc/stat's procs_running line (NULL where
+// it cannot be read: `cbam_spin_rounds` then errs towards busy).
 static long spin_rounds_now(int argc, char **argv) {
-    if (trains(argc, argv)) return busy_spin_rounds;
     FILE *stat = fopen("/proc/stat", "r");
-    if (!stat) return busy_spin_rounds;
     // Line by line: the interrupt line before it can be longer than any buffer.
     char line[256];
-    long rounds = busy_spin_rounds;
-    while (fgets(line, sizeof line, stat))
-        if (strncmp(line, "procs_running ", 14) == 0) { rounds = cbam_spin_rounds(line, 0); break; }
-    fclose(stat);
-    return rounds;
+    const char *running = NULL;
+    while (stat && !running && fgets(line, sizeof line, stat))
+        if (strncmp(line, "procs_running ", 14) == 0) running = line;
+    if (stat) fclose(stat);
+    return cbam_spin_rounds(running, trains(argc, argv));
 }
 
 // Names the variables the restart added, for the constructor to take out again.

@@ -3,10 +3,11 @@ import Foundation
 /// What `--precision auto` runs in: bf16 where this CPU has native bf16 dot products
 /// and they outrun fp32, measured once per process on a probe convolution.
 ///
-/// Native bf16 is not always faster. Where `vdpbf16ps` issues at twice the rate of
-/// float32 FMAs, bf16 convolutions run at about twice fp32's speed; where it issues at
-/// the same rate (AVX-512 BF16 without AMX, as on some Sapphire Rapids hosts), the
-/// conversions make bf16 the slower one (0.55× fp32 measured on such a host).
+/// Native bf16 is not always faster. Where `vdpbf16ps` delivers twice the arithmetic
+/// of float32 FMAs, bf16 convolutions run at about twice fp32's speed; where it issues at
+/// a quarter of the FMA's rate (AVX-512 BF16 without AMX, as on some Sapphire Rapids
+/// hosts: a bf16 peak half of fp32's), bf16 is the slower one (0.5–0.6× fp32 measured on
+/// such a host).
 public struct AutomaticPrecision: Sendable {
     /// bf16's speed over fp32 on the probe, nil without native bf16 (not measured).
     public let bf16Speedup: Double?
